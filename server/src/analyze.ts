@@ -1,0 +1,70 @@
+// text → parse → facts → rules → findings, with suppressions and severities applied.
+import type { Instruction } from 'dockerfile-ast';
+import { parseDockerfile, type ParsedDockerfile } from './parse/dockerfile';
+import { extractFacts } from './facts/extract';
+import type { Facts } from './facts/model';
+import { RULES } from './rules';
+import type { FileEdit, Finding, FindingSeverity, Rule } from './rules/types';
+import { ignoreEdit, isSuppressed, readSuppressions } from './suppressions';
+import type { Severity } from './shared/protocol';
+
+export interface AnalysisOptions {
+  target?: string;
+  /** Severity overrides by rule code. */
+  rules?: Record<string, Severity>;
+}
+
+export interface AnalyzedFinding extends Finding {
+  name: string;
+  severity: FindingSeverity;
+  /** Adds `# slim-ignore=CODE` above the instruction. */
+  ignore: FileEdit;
+}
+
+export interface Analysis {
+  facts: Facts;
+  findings: AnalyzedFinding[];
+  /** Rules that threw: reported, never fatal. */
+  errors: { code: string; error: unknown }[];
+}
+
+export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
+  return analyzeParsed(parseDockerfile(text), options);
+}
+
+export function analyzeParsed(doc: ParsedDockerfile, options: AnalysisOptions = {}): Analysis {
+  const facts = extractFacts(doc, { target: options.target });
+  const suppressions = readSuppressions(doc);
+  const findings: AnalyzedFinding[] = [];
+  const errors: Analysis['errors'] = [];
+  for (const rule of RULES) {
+    const configured = options.rules?.[rule.meta.code];
+    if (configured === 'off') continue;
+    for (const finding of runRule(rule, facts, errors)) {
+      if (isSuppressed(suppressions, finding.code, finding.range.start.line)) continue;
+      findings.push({
+        ...finding,
+        name: rule.meta.name,
+        severity: configured ?? finding.severity ?? rule.meta.severity,
+        ignore: ignoreEdit(doc, instructionAt(doc, finding.range.start.line), finding.code, finding.range.start.line),
+      });
+    }
+  }
+  return { facts, findings, errors };
+}
+
+function runRule(rule: Rule, facts: Facts, errors: Analysis['errors']): Finding[] {
+  try {
+    return rule.check(facts);
+  } catch (error) {
+    errors.push({ code: rule.meta.code, error });
+    return [];
+  }
+}
+
+function instructionAt(doc: ParsedDockerfile, line: number): Instruction | undefined {
+  return doc.ast.getInstructions().find((instruction) => {
+    const range = instruction.getRange();
+    return range.start.line <= line && line <= range.end.line;
+  });
+}

@@ -1,0 +1,88 @@
+// Applying fixes to text: single edits, and "fix all" as repeated passes until stable.
+import type { Range } from 'vscode-languageserver-textdocument';
+import { analyze, type AnalysisOptions, type AnalyzedFinding } from './analyze';
+import type { FileEdit } from './rules/types';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+function lineOffsets(text: string): number[] {
+  const offsets = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) offsets.push(i + 1);
+  return offsets;
+}
+
+function toOffset(offsets: number[], text: string, position: Range['start']): number {
+  if (position.line >= offsets.length) return text.length;
+  const lineEnd = position.line + 1 < offsets.length ? offsets[position.line + 1] - 1 : text.length;
+  return Math.min(offsets[position.line] + position.character, lineEnd);
+}
+
+/** Applies non-overlapping edits (positions in `text`'s coordinates). Throws on overlap. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const offsets = lineOffsets(text);
+  const spans = edits
+    .map((edit, order) => ({ start: toOffset(offsets, text, edit.range.start), end: toOffset(offsets, text, edit.range.end), newText: edit.newText, order }))
+    .sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
+  let result = '';
+  let cursor = 0;
+  for (const span of spans) {
+    if (span.start < cursor) throw new Error('overlapping edits');
+    result += text.slice(cursor, span.start) + span.newText;
+    cursor = span.end;
+  }
+  return result + text.slice(cursor);
+}
+
+/** Preferred fixes of these findings that touch only the Dockerfile and do not overlap each other. */
+export function compatiblePreferredEdits(findings: readonly AnalyzedFinding[]): FileEdit[] {
+  const chosen: FileEdit[] = [];
+  for (const finding of findings) {
+    const edits = finding.fixes[0]?.edits;
+    if (!edits || edits.some((edit) => edit.path !== undefined)) continue;
+    if (edits.some((edit) => chosen.some((other) => overlaps(edit.range, other.range)))) continue;
+    chosen.push(...edits);
+  }
+  return chosen;
+}
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Touching ranges are fine; two insertions at one point are not (their order would matter). */
+function overlaps(a: Range, b: Range): boolean {
+  const aEmpty = !before(a.start, a.end);
+  const bEmpty = !before(b.start, b.end);
+  if (aEmpty && bEmpty) return a.start.line === b.start.line && a.start.character === b.start.character;
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+/** Applies preferred fixes pass after pass until none is left (or `maxPasses`). */
+export function fixAll(text: string, options: AnalysisOptions = {}, maxPasses = 10): { text: string; passes: number } {
+  let current = text;
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    const edits = compatiblePreferredEdits(analyze(current, options).findings);
+    if (edits.length === 0) return { text: current, passes: pass - 1 };
+    current = applyEdits(current, edits);
+  }
+  return { text: current, passes: maxPasses };
+}
+
+/** One edit covering only the lines that differ: keeps the editor's cursor and markers elsewhere. */
+export function minimalEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const offsets = lineOffsets(before);
+  const position = (offset: number) => {
+    let line = 0;
+    while (line + 1 < offsets.length && offsets[line + 1] <= offset) line++;
+    return { line, character: offset - offsets[line] };
+  };
+  return { range: { start: position(start), end: position(before.length - end) }, newText: after.slice(start, after.length - end) };
+}
