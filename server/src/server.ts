@@ -1,0 +1,2 @@
+// LSP shim: to be written.
+export {};
