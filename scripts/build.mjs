@@ -1,12 +1,11 @@
 // Bundles the extension, the language server and the CLI into dist/, with the
 // tree-sitter runtime and grammar .wasm files beside them (loaded by absolute path).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 
-const require = createRequire(import.meta.url);
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const modules = path.join(root, 'node_modules');
 const dist = path.join(root, 'dist');
 const production = process.argv.includes('--production');
 mkdirSync(dist, { recursive: true });
@@ -20,7 +19,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // web-tree-sitter's ESM build uses import.meta.url, which breaks in a CJS bundle.
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter/web-tree-sitter.cjs') },
+  alias: { 'web-tree-sitter': path.join(modules, 'web-tree-sitter/web-tree-sitter.cjs') },
 };
 
 await Promise.all([
@@ -31,7 +30,7 @@ await Promise.all([
 for (const file of ['server.js', 'cli.js']) chmodSync(path.join(dist, file), 0o755);
 
 const wasm = {
-  'web-tree-sitter.wasm': require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
-  'tree-sitter-bash.wasm': path.join(path.dirname(require.resolve('tree-sitter-bash/package.json')), 'tree-sitter-bash.wasm'),
+  'web-tree-sitter.wasm': path.join(modules, 'web-tree-sitter/web-tree-sitter.wasm'),
+  'tree-sitter-bash.wasm': path.join(modules, 'tree-sitter-bash/tree-sitter-bash.wasm'),
 };
 for (const [name, from] of Object.entries(wasm)) copyFileSync(from, path.join(dist, name));
