@@ -1,7 +1,7 @@
 // Applying fixes to text: single edits, and "fix all" as repeated passes until stable.
 import type { Range } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisOptions, type AnalyzedFinding } from './analyze';
-import type { FileEdit } from './rules/types';
+import type { FileEdit, Fix } from './rules/types';
 
 export interface TextEdit {
   range: Range;
@@ -36,11 +36,17 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return result + text.slice(cursor);
 }
 
+/** The first fix, unless it is a manual rewrite. */
+export function preferredFix(finding: { fixes: readonly Fix[] }): Fix | undefined {
+  const first = finding.fixes[0];
+  return first && !first.manual ? first : undefined;
+}
+
 /** Preferred fixes of these findings that touch only the Dockerfile and do not overlap each other. */
 export function compatiblePreferredEdits(findings: readonly AnalyzedFinding[]): FileEdit[] {
   const chosen: FileEdit[] = [];
   for (const finding of findings) {
-    const edits = finding.fixes[0]?.edits;
+    const edits = preferredFix(finding)?.edits;
     if (!edits || edits.some((edit) => edit.path !== undefined)) continue;
     if (edits.some((edit) => chosen.some((other) => overlaps(edit.range, other.range)))) continue;
     chosen.push(...edits);

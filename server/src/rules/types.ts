@@ -26,6 +26,8 @@ export interface FileEdit {
 export interface Fix {
   title: string;
   edits: FileEdit[];
+  /** A structural rewrite the user must choose: never preferred, never applied by fix-all. */
+  manual?: boolean;
 }
 
 export interface Finding {
