@@ -1,1 +1,19 @@
-export function activate(): void {}
+import * as vscode from 'vscode';
+import { Ctx } from './ctx';
+import * as dockerExtensionWatch from './features/docker-extension-watch';
+import * as restartServer from './features/restart-server';
+import * as ruleDocs from './features/rule-docs';
+
+let ctx: Ctx | undefined;
+
+export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Dockerfile Slim', { log: true });
+  extension.subscriptions.push(log);
+  ctx = new Ctx(extension, log);
+  for (const feature of [ruleDocs, restartServer, dockerExtensionWatch]) feature.activate(ctx);
+  await ctx.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.stop();
+}

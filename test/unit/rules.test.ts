@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyze, type AnalysisOptions } from '../../server/src/analyze';
-import { fixAll } from '../../server/src/fixes';
+import { applyEdits, fixAll, preferredFix } from '../../server/src/fixes';
 import { initShellParser } from '../../server/src/parse/shell';
 import { RULES } from '../../server/src/rules';
 import { asExpectation, formatExpectation, readExpectations } from '../support/expectations';
@@ -53,15 +53,27 @@ for (const rule of RULES) {
     test(`${code} ${file}: fixes`, () => {
       const text = readFileSync(path.join(dir, file), 'utf8');
       const findings = analyze(text, only(code)).findings;
-      const fixable = findings.some((finding) => finding.fixes.length > 0);
-      assert.equal(existsSync(fixedFile), fixable, `a fixable finding needs ${path.basename(fixedFile)}, and only then`);
-      if (fixable) assert.ok(rule.meta.fixable, `${code} offers fixes, so its metadata must say fixable`);
-      if (!fixable) return;
+      if (findings.some((finding) => finding.fixes.length > 0)) assert.ok(rule.meta.fixable, `${code} offers fixes, so its metadata must say fixable`);
+      const preferred = findings.some((finding) => preferredFix(finding));
+      assert.equal(existsSync(fixedFile), preferred, `a preferred fix needs ${path.basename(fixedFile)}, and only then`);
+      if (!preferred) return;
       const fixed = fixAll(text, only(code)).text;
       assert.equal(fixed, readFileSync(fixedFile, 'utf8'));
       assert.equal(fixAll(fixed, only(code)).text, fixed, 'fixing the fixed file changes nothing');
-      const remaining = analyze(fixed, only(code)).findings.filter((finding) => finding.fixes.length > 0);
-      assert.deepEqual(remaining.map((f) => formatExpectation(asExpectation(fixed, f))), [], 'the fixed file has no fixable finding left');
+      const remaining = analyze(fixed, only(code)).findings.filter((finding) => preferredFix(finding));
+      assert.deepEqual(remaining.map((f) => formatExpectation(asExpectation(fixed, f))), [], 'the fixed file has no preferred fix left');
+    });
+
+    test(`${code} ${file}: every fix, applied alone, removes its finding`, () => {
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      const findings = analyze(text, only(code)).findings;
+      for (const finding of findings) {
+        for (const fix of finding.fixes) {
+          const after = applyEdits(text, fix.edits.filter((edit) => edit.path === undefined));
+          const left = analyze(after, only(code)).findings.length;
+          assert.ok(left < findings.length, `"${fix.title}" at line ${finding.range.start.line + 1} must silence its finding`);
+        }
+      }
     });
   }
 }

@@ -1,0 +1,53 @@
+// Owns the language client: start, stop, restart. Features register through it
+// and keep working across restarts.
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import type { Middleware } from 'vscode-languageclient';
+import { DOCKER_EXTENSION_IDS, type InitializationOptions } from '../../server/src/shared/protocol';
+
+export class Ctx {
+  private client: LanguageClient | undefined;
+  private readonly middlewares: Middleware[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {}
+
+  /** Features add middleware before the first start. */
+  addMiddleware(middleware: Middleware): void {
+    this.middlewares.push(middleware);
+  }
+
+  async start(): Promise<void> {
+    const serverModule = this.extension.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { language: 'dockerfile', scheme: 'file' },
+        { language: 'dockerfile', scheme: 'untitled' },
+      ],
+      synchronize: { configurationSection: 'dockerfileSlim' },
+      initializationOptions: { dockerExtensionInstalled: dockerExtensionInstalled() } satisfies InitializationOptions,
+      outputChannel: this.log,
+      middleware: Object.assign({}, ...this.middlewares),
+    };
+    this.client = new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
+    await this.client.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.stop();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}
+
+export function dockerExtensionInstalled(): boolean {
+  return DOCKER_EXTENSION_IDS.some((id) => vscode.extensions.getExtension(id) !== undefined);
+}
