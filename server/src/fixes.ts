@@ -2,27 +2,23 @@
 import type { Range } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisOptions, type AnalyzedFinding } from './analyze';
 import type { FileEdit, Fix } from './rules/types';
+import { lineStarts } from './parse/dockerfile';
 
 export interface TextEdit {
   range: Range;
   newText: string;
 }
 
-function lineOffsets(text: string): number[] {
-  const offsets = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) offsets.push(i + 1);
-  return offsets;
-}
-
 function toOffset(offsets: number[], text: string, position: Range['start']): number {
   if (position.line >= offsets.length) return text.length;
-  const lineEnd = position.line + 1 < offsets.length ? offsets[position.line + 1] - 1 : text.length;
+  const next = position.line + 1 < offsets.length ? offsets[position.line + 1] : text.length;
+  const lineEnd = text.slice(offsets[position.line], next).replace(/(\r\n|\r|\n)$/, '').length + offsets[position.line];
   return Math.min(offsets[position.line] + position.character, lineEnd);
 }
 
 /** Applies non-overlapping edits (positions in `text`'s coordinates). Throws on overlap. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const offsets = lineOffsets(text);
+  const offsets = lineStarts(text);
   const spans = edits
     .map((edit, order) => ({ start: toOffset(offsets, text, edit.range.start), end: toOffset(offsets, text, edit.range.end), newText: edit.newText, order }))
     .sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
@@ -84,7 +80,7 @@ export function minimalEdit(before: string, after: string): TextEdit | undefined
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let end = 0;
   while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
-  const offsets = lineOffsets(before);
+  const offsets = lineStarts(before);
   const position = (offset: number) => {
     let line = 0;
     while (line + 1 < offsets.length && offsets[line + 1] <= offset) line++;

@@ -14,10 +14,19 @@ export interface ParsedDockerfile {
 
 export function parseDockerfile(text: string): ParsedDockerfile {
   const ast = DockerfileParser.parse(text);
-  const lines = text.split(/\r?\n/);
-  const lineOffsets: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineOffsets.push(i + 1);
-  return { text, lines, ast, escapeChar: ast.getEscapeCharacter(), lineOffsets };
+  return { text, lines: text.split(LINE_BREAK), ast, escapeChar: ast.getEscapeCharacter(), lineOffsets: lineStarts(text) };
+}
+
+/** Line breaks as LSP counts them (and dockerfile-ast): \r\n, \n, or a lone \r. */
+export const LINE_BREAK = /\r\n|\r|\n/;
+
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
 }
 
 export function offsetAt(doc: ParsedDockerfile, position: Position): number {

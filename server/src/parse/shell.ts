@@ -42,10 +42,11 @@ export function parseShell(text: string): Node {
  * - `expanding`: one command without pipes, lists or redirects, but with expansions or globs.
  * - `complex`: anything else; `feature` names what prevents conversion.
  */
-export type ShellShape =
+export type ShellShape = { root: Node } & (
   | { kind: 'simple'; words: string[] }
   | { kind: 'expanding'; feature: string }
-  | { kind: 'complex'; feature: string };
+  | { kind: 'complex'; feature: string }
+);
 
 const COMPLEX_FEATURES: Record<string, string> = {
   pipeline: 'a pipeline',
@@ -85,15 +86,15 @@ const EXPANDING_FEATURES: Record<string, string> = {
 export function shapeOf(text: string): ShellShape {
   const root = parseShell(text);
   const statements = root.namedChildren.filter((node): node is Node => node !== null);
-  const complex = findFeature(root, COMPLEX_FEATURES);
-  if (complex) return { kind: 'complex', feature: complex };
+  const complex = findFeature(root, COMPLEX_FEATURES) ?? (root.children.some((child) => child?.type === '&') ? 'a background job (&)' : undefined);
+  if (complex) return { root, kind: 'complex', feature: complex };
   if (statements.length !== 1 || statements[0].type !== 'command') {
-    return { kind: 'complex', feature: statements.length === 0 ? 'an empty command' : 'several commands' };
+    return { root, kind: 'complex', feature: statements.length === 0 ? 'an empty command' : 'several commands' };
   }
   const expanding = findFeature(root, EXPANDING_FEATURES) ?? globIn(statements[0]);
-  if (expanding) return { kind: 'expanding', feature: expanding };
+  if (expanding) return { root, kind: 'expanding', feature: expanding };
   const words = statements[0].namedChildren.filter((node): node is Node => node !== null).map(wordValue);
-  return { kind: 'simple', words };
+  return { root, kind: 'simple', words };
 }
 
 function findFeature(node: Node, features: Record<string, string>): string | undefined {
