@@ -1,0 +1,134 @@
+// Command-line parsing. Every mistake becomes a UsageError with one line of text.
+import type { FindingSeverity } from '../rules/types';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+export const FAIL_LEVELS: readonly FindingSeverity[] = ['error', 'warning', 'info'];
+
+export interface LintOptions {
+  format: Format;
+  fix: boolean;
+  target: string | undefined;
+  config: string | undefined;
+  failLevel: FindingSeverity;
+  paths: string[];
+}
+
+export type Command =
+  | { kind: 'help'; topic: 'main' | 'lint' }
+  | { kind: 'version' }
+  | { kind: 'lint'; options: LintOptions }
+  /** Announced in the spec, not built yet. */
+  | { kind: 'unavailable'; name: string };
+
+export class UsageError extends Error {}
+
+const LATER_COMMANDS = ['slim', 'inspect'];
+
+export const MAIN_USAGE = `Usage: dockerfile-slim <command> [options]
+
+Finds what makes container images large, root-owned or broken when made small.
+
+Commands:
+  lint PATH...     Lint Dockerfiles (files, or folders searched recursively)
+  slim PATH        Print a slimmed Dockerfile (not available in this version)
+  inspect IMAGE    Report a built image's size and problems (not available in this version)
+
+Options:
+  -h, --help       Show this help; "dockerfile-slim lint --help" shows the lint options
+  --version        Print the version
+
+Exit codes: 0 nothing at or above the fail level, 1 problems found, 2 usage or input error.
+`;
+
+export const LINT_USAGE = `Usage: dockerfile-slim lint [options] PATH...
+
+Lints Dockerfiles. A folder is searched recursively for Dockerfile, Containerfile,
+*.Dockerfile, Dockerfile.* and Containerfile.* (node_modules and dot-folders skipped).
+Each file uses the nearest .dockerfile-slim.json in its folder or above, unless --config.
+
+Options:
+  --format text|json|sarif          Output format (default: text)
+  --fix                             Write the preferred fixes, then report what remains
+  --target STAGE                    Lint for this stage, as docker build --target
+                                    (overrides the config's "target"; must exist)
+  --config FILE                     Use this config file instead of .dockerfile-slim.json
+  --fail-level error|warning|info   Exit 1 when a diagnostic is at or above this
+                                    severity (default: error)
+  -h, --help                        Show this help
+
+Exit codes: 0 nothing at or above the fail level, 1 problems found, 2 usage or input
+error (unknown option, missing or unreadable file, not a Dockerfile, invalid config).
+`;
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('no command given (try: dockerfile-slim lint PATH..., or --help)');
+  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'lint' ? 'lint' : 'main' };
+  if (first === '--version') return { kind: 'version' };
+  if (first === 'lint') return parseLint(rest);
+  if (LATER_COMMANDS.includes(first)) return { kind: 'unavailable', name: first };
+  if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (see dockerfile-slim --help)`);
+  throw new UsageError(`unknown command '${first}' (commands: lint, slim, inspect)`);
+}
+
+function parseLint(argv: readonly string[]): Command {
+  const options: LintOptions = { format: 'text', fix: false, target: undefined, config: undefined, failLevel: 'error', paths: [] };
+  const queue = [...argv];
+  while (queue.length > 0) {
+    const arg = queue.shift() as string;
+    if (arg === '--') {
+      options.paths.push(...queue.splice(0));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      options.paths.push(arg);
+      continue;
+    }
+    const [name, inlineValue] = splitOption(arg);
+    const value = (): string => {
+      // `--target --fix` is a forgotten value, not a stage called "--fix".
+      const given = inlineValue ?? (queue[0]?.startsWith('-') ? undefined : queue.shift());
+      if (given === undefined || given === '') throw new UsageError(`option '${name}' needs a value`);
+      return given;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        return { kind: 'help', topic: 'lint' };
+      case '--version':
+        return { kind: 'version' };
+      case '--fix':
+        if (inlineValue !== undefined) throw new UsageError(`option '--fix' takes no value`);
+        options.fix = true;
+        break;
+      case '--format':
+        options.format = oneOf(name, value(), FORMATS);
+        break;
+      case '--fail-level':
+        options.failLevel = oneOf(name, value(), FAIL_LEVELS);
+        break;
+      case '--target':
+        options.target = value();
+        break;
+      case '--config':
+        options.config = value();
+        break;
+      default:
+        throw new UsageError(`unknown option '${name}' (see dockerfile-slim lint --help)`);
+    }
+  }
+  if (options.paths.length === 0) throw new UsageError('lint: no PATH given (a Dockerfile or a folder; see dockerfile-slim lint --help)');
+  return { kind: 'lint', options };
+}
+
+/** `--format=json` → ['--format', 'json']; `--format` → ['--format', undefined]. */
+function splitOption(arg: string): [string, string | undefined] {
+  const equals = arg.indexOf('=');
+  return arg.startsWith('--') && equals > 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg, undefined];
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`invalid value '${value}' for ${option} (expected ${allowed.join(', ')})`);
+}
