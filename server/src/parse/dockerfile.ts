@@ -1,6 +1,6 @@
 // Parse layer for Dockerfiles: dockerfile-ast plus the few text facts it does not
 // give directly (where a command's text starts, whether it is exec form).
-import { DockerfileParser, Dockerfile, Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Copy, type Dockerfile, type Instruction } from 'dockerfile-ast';
 import type { Range, Position } from 'vscode-languageserver-textdocument';
 
 export interface ParsedDockerfile {
@@ -97,4 +97,11 @@ export function parseExecForm(text: string, escapeChar = '\\'): string[] | undef
     // Not JSON: Docker runs it in a shell.
   }
   return undefined;
+}
+
+/** COPY's `--from` value. dockerfile-ast's getFromFlag() only sees it when it is the only flag. */
+export function copyFromValue(instruction: Instruction): string | undefined {
+  if (instruction.getKeyword() !== 'COPY') return undefined;
+  const flag = (instruction as Copy).getFlags().find((candidate) => candidate.getName().toLowerCase() === 'from');
+  return flag?.getValue() ?? undefined;
 }

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Facts, Stage } from '../facts/model';
 import { copyPaths } from '../facts/extract';
 import { chainOf, isRootUser } from '../facts/queries';
-import { commandOf, type ParsedDockerfile } from '../parse/dockerfile';
+import { commandOf, copyFromValue, type ParsedDockerfile } from '../parse/dockerfile';
 import { parseShell } from '../parse/shell';
 import type { FileEdit, Range } from './types';
 
@@ -197,7 +197,7 @@ export function copiesFile(stages: readonly Stage[], file: string, fromStage?: S
   return chainInstructions(stages).some((instruction) => {
     const word = instruction.getKeyword();
     if (word !== 'COPY' && word !== 'ADD') return false;
-    const from = (word === 'COPY' && (instruction as Copy).getFromFlag()?.getValue()) || undefined;
+    const from = copyFromValue(instruction);
     const { sources, destination } = copyPaths(instruction as Copy);
     if (fromStage && (from === undefined || !refersTo(from, fromStage))) return false;
     if (from !== undefined && sources.some((source) => sourceContains(source, file))) return true;
