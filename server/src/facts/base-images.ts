@@ -67,15 +67,16 @@ export function classifyImage(ref: string): BaseImageInfo {
   const image = parseImageRef(ref);
   const cls = classOf(image);
   const row = CLASSES[cls];
-  const debugTag = /(^|-)debug/.test(image.tag ?? '');
+  const chainguard = image.name.startsWith('cgr.dev/chainguard/');
+  // distroless :debug tags carry busybox, Chainguard's -dev tags a shell and apk; whether /bin/sh exists is not certain.
+  const mayHaveShell = /(^|-)debug/.test(image.tag ?? '') || (chainguard && /(^|-)dev$/.test(image.tag ?? ''));
   return {
     class: cls,
-    // distroless :debug tags carry busybox; whether /bin/sh exists is not certain.
-    shell: debugTag && (cls === 'static' || cls === 'distroless-libc') ? 'unknown' : row.shell,
+    shell: mayHaveShell && (cls === 'static' || cls === 'distroless-libc') ? 'unknown' : row.shell,
     libc: row.libc,
     caBundle: caBundleOf(cls, image),
     users: row.users,
-    nonrootByDefault: image.name.startsWith('cgr.dev/chainguard/') || (image.name.startsWith('gcr.io/distroless/') && /nonroot/.test(image.tag ?? '')),
+    nonrootByDefault: chainguard || (image.name.startsWith('gcr.io/distroless/') && /nonroot/.test(image.tag ?? '')),
     toolchain: isToolchain(image),
   };
 }

@@ -1,9 +1,10 @@
 // Builds Facts from a parsed Dockerfile.
 import type { Copy, From, Instruction } from 'dockerfile-ast';
 import { classifyImage } from './base-images';
+import { extractBuilds } from './builds';
 import type { CopyLink, Facts, FactsOptions, Stage } from './model';
 import { chainOf } from './queries';
-import type { ParsedDockerfile } from '../parse/dockerfile';
+import { copyFromValue, type ParsedDockerfile } from '../parse/dockerfile';
 
 export function extractFacts(doc: ParsedDockerfile, options: FactsOptions = {}): Facts {
   const stages = buildStages(doc);
@@ -11,7 +12,8 @@ export function extractFacts(doc: ParsedDockerfile, options: FactsOptions = {}):
   const runtimeChain = target ? chainOf(target) : [];
   const copyLinks = stages.flatMap((stage) => copyLinksOf(stage, stages));
   const builders = buildersOf(runtimeChain, copyLinks);
-  return { doc, stages, target, runtimeChain, builders, copyLinks };
+  const { builds, artifacts } = extractBuilds(doc, stages, target, copyLinks);
+  return { doc, stages, target, runtimeChain, builders, copyLinks, builds, artifacts };
 }
 
 function buildStages(doc: ParsedDockerfile): Stage[] {
@@ -83,7 +85,7 @@ function copyLinksOf(stage: Stage, stages: Stage[]): CopyLink[] {
   for (const instruction of stage.instructions) {
     if (instruction.getKeyword() !== 'COPY') continue;
     const copy = instruction as Copy;
-    const sourceRef = copy.getFromFlag()?.getValue();
+    const sourceRef = copyFromValue(copy);
     if (!sourceRef) continue;
     const paths = copyPaths(copy);
     const source = findStage(stages.slice(0, stage.index), sourceRef);

@@ -2,6 +2,7 @@
 // COPY --from links. Built once per analysis from the parse layer.
 import type { Copy, From, Instruction } from 'dockerfile-ast';
 import type { BaseImageInfo } from './base-images';
+import type { Artifact, BuildCommand } from './builds';
 import type { ParsedDockerfile } from '../parse/dockerfile';
 
 export interface Stage {
@@ -39,6 +40,10 @@ export interface Facts {
   /** Stages outside the runtime chain whose files reach it through COPY --from (directly or via other builders). */
   builders: Stage[];
   copyLinks: CopyLink[];
+  /** Build commands of every stage (go build, cc -o, make, cargo…), in document order. */
+  builds: BuildCommand[];
+  /** Build outputs that end up in the target: through COPY --from, or built in the runtime chain. */
+  artifacts: Artifact[];
 }
 
 export interface FactsOptions {

@@ -2,7 +2,7 @@
 // asynchronously; after that every parse is synchronous.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Parser, Language, type Node } from 'web-tree-sitter';
+import { Parser, Language, type Node, type Tree } from 'web-tree-sitter';
 
 let bashParser: Parser | undefined;
 let initialising: Promise<void> | undefined;
@@ -29,10 +29,30 @@ export function initShellParser(): Promise<void> {
   return initialising;
 }
 
+/**
+ * Trees live in wasm memory until deleted. Several rules read the same RUN text on
+ * every keystroke, so trees are kept by text and the least recently used are freed.
+ */
+const TREE_CACHE_LIMIT = 1024;
+const trees = new Map<string, Tree>();
+
+/** The parsed tree's root. Owned by the cache: callers must not delete its tree. */
 export function parseShell(text: string): Node {
+  const cached = trees.get(text);
+  if (cached) {
+    trees.delete(text);
+    trees.set(text, cached);
+    return cached.rootNode;
+  }
   if (!bashParser) throw new Error('initShellParser() must complete before parsing shell text');
   const tree = bashParser.parse(text);
   if (!tree) throw new Error('tree-sitter-bash returned no tree');
+  trees.set(text, tree);
+  if (trees.size > TREE_CACHE_LIMIT) {
+    const [oldest, evicted] = trees.entries().next().value as [string, Tree];
+    trees.delete(oldest);
+    evicted.delete();
+  }
   return tree.rootNode;
 }
 
