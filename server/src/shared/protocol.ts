@@ -23,10 +23,12 @@ export interface WorkspaceConfig {
 }
 export const WORKSPACE_CONFIG_FILE = '.dockerfile-slim.json';
 
-/** Client → server, in `initializationOptions`. */
+/** Client → server, in `initializationOptions`. Other LSP clients may send only `settings`. */
 export interface InitializationOptions {
   /** Docker's or Container Tools' extension is installed: it already reports base syntax problems. */
   dockerExtensionInstalled: boolean;
+  /** `dockerfileSlim` settings, for clients that cannot answer `workspace/configuration`. */
+  settings?: unknown;
 }
 
 /** The extensions whose Dockerfile validation duplicates dockerfile-language-service's. */
