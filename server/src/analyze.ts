@@ -1,10 +1,10 @@
 // text → parse → facts → rules → findings, with suppressions and severities applied.
 import type { Instruction } from 'dockerfile-ast';
-import { parseDockerfile, type ParsedDockerfile } from './parse/dockerfile';
+import { parseDockerfile, swallowedFromLine, type ParsedDockerfile } from './parse/dockerfile';
 import { extractFacts } from './facts/extract';
 import type { Facts } from './facts/model';
 import { RULES } from './rules';
-import type { FileEdit, Finding, FindingSeverity, Rule } from './rules/types';
+import type { FileEdit, Finding, FindingSeverity, Fix, Rule } from './rules/types';
 import { ignoreEdit, isSuppressed, readSuppressions } from './suppressions';
 import type { Severity } from './shared/protocol';
 
@@ -35,6 +35,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
 export function analyzeParsed(doc: ParsedDockerfile, options: AnalysisOptions = {}): Analysis {
   const facts = extractFacts(doc, { target: options.target });
   const suppressions = readSuppressions(doc);
+  const swallowed = swallowedFromLine(doc);
   const findings: AnalyzedFinding[] = [];
   const errors: Analysis['errors'] = [];
   for (const rule of RULES) {
@@ -44,6 +45,7 @@ export function analyzeParsed(doc: ParsedDockerfile, options: AnalysisOptions = 
       if (isSuppressed(suppressions, finding.code, finding.range.start.line)) continue;
       findings.push({
         ...finding,
+        fixes: swallowed === undefined ? finding.fixes : finding.fixes.filter((fix) => !editsAtOrAfter(fix, swallowed)),
         name: rule.meta.name,
         severity: configured ?? finding.severity ?? rule.meta.severity,
         ignore: ignoreEdit(doc, instructionAt(doc, finding.range.start.line), finding.code, finding.range.start.line),
@@ -51,6 +53,11 @@ export function analyzeParsed(doc: ParsedDockerfile, options: AnalysisOptions = 
     }
   }
   return { facts, findings, errors };
+}
+
+/** Whether a fix edits the Dockerfile at or after `line`. */
+function editsAtOrAfter(fix: Fix, line: number): boolean {
+  return fix.edits.some((edit) => edit.path === undefined && edit.range.end.line >= line);
 }
 
 function runRule(rule: Rule, facts: Facts, errors: Analysis['errors']): Finding[] {

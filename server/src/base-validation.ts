@@ -5,6 +5,7 @@ import { DockerfileLanguageServiceFactory, type Capabilities } from 'dockerfile-
 import { ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import type { ClientCapabilities, CompletionItem, Diagnostic, FormattingOptions, Hover, Position, Range, TextEdit } from 'vscode-languageserver';
 import type { BaseValidation } from './shared/protocol';
+import { LINE_BREAK } from './parse/dockerfile';
 
 export const BASE_DIAGNOSTIC_SOURCE = 'dockerfile-utils';
 
@@ -47,7 +48,19 @@ export function setClientCapabilities(capabilities: ClientCapabilities): void {
 }
 
 export function baseDiagnostics(text: string): Diagnostic[] {
-  return service.validate(text, VALIDATOR_SETTINGS);
+  const lines = text.split(LINE_BREAK);
+  // dockerfile-utils can end a range past the last line (a file ending in `\` and blank lines).
+  return service.validate(text, VALIDATOR_SETTINGS).map((diagnostic) => ({ ...diagnostic, range: clampRange(diagnostic.range, lines) }));
+}
+
+function clampRange(range: Range, lines: string[]): Range {
+  return { start: clampPosition(range.start, lines), end: clampPosition(range.end, lines) };
+}
+
+function clampPosition(position: Position, lines: string[]): Position {
+  const line = Math.min(position.line, lines.length - 1);
+  const character = line < position.line ? lines[line].length : Math.min(position.character, lines[line].length);
+  return { line, character };
 }
 
 type ServiceDiagnostic = Parameters<typeof service.computeCodeActions>[2]['diagnostics'][number];

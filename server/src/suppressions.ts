@@ -34,7 +34,8 @@ export function parsePragma(line: string): { scope: 'instruction' | 'file'; code
   const match = /^\s*#\s*(slim-ignore-file|slim-ignore|hadolint\s+global\s+ignore|hadolint\s+ignore|check)\s*=\s*(.*)$/i.exec(line);
   if (!match) return undefined;
   const kind = match[1].toLowerCase().replace(/\s+/g, ' ');
-  const list = match[2].split(/[\s;]/)[0].split(',').map((code) => code.trim()).filter(Boolean);
+  // Codes are read as tokens so that stray characters typed after one do not hide it.
+  const list = match[2].split(/[\s;]/)[0].match(/[A-Za-z]+[0-9]+/g) ?? [];
   switch (kind) {
     case 'slim-ignore':
       return { scope: 'instruction', codes: list.map((code) => code.toUpperCase()) };

@@ -39,7 +39,9 @@ export interface EffectiveUser {
 
 /** Who the target runs as. */
 export function effectiveUser(facts: Facts): EffectiveUser {
-  const instruction = lastInstructionIn(facts.runtimeChain, 'USER');
+  // An empty USER fails the build; it says nothing about who the program runs as.
+  const users = instructionsIn(facts.runtimeChain, 'USER').filter((user) => user.getArgumentsContent()?.trim());
+  const instruction = users[users.length - 1];
   const user = instruction?.getArgumentsContent()?.trim() || undefined;
   if (user !== undefined) return { instruction, user, root: isRootUser(user) };
   const nonroot = facts.target?.base.nonrootByDefault ?? false;

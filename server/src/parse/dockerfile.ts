@@ -1,6 +1,6 @@
 // Parse layer for Dockerfiles: dockerfile-ast plus the few text facts it does not
 // give directly (where a command's text starts, whether it is exec form).
-import { DockerfileParser, type Copy, type Dockerfile, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Copy, type Dockerfile, type Heredoc, type Instruction, type Run } from 'dockerfile-ast';
 import type { Range, Position } from 'vscode-languageserver-textdocument';
 
 export interface ParsedDockerfile {
@@ -104,4 +104,32 @@ export function copyFromValue(instruction: Instruction): string | undefined {
   if (instruction.getKeyword() !== 'COPY') return undefined;
   const flag = (instruction as Copy).getFlags().find((candidate) => candidate.getName().toLowerCase() === 'from');
   return flag?.getValue() ?? undefined;
+}
+
+/**
+ * Here-documents of a RUN, COPY or ADD. dockerfile-ast 0.7.1 throws on some malformed
+ * continuations; `undefined` then means "cannot tell", which callers treat as unsafe.
+ */
+export function heredocsOf(instruction: Instruction): Heredoc[] | undefined {
+  const keyword = instruction.getKeyword();
+  if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') return [];
+  try {
+    return (instruction as Run).getHeredocs();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first line that an unterminated here-document swallows (it runs to the end of the
+ * file): text inserted there becomes part of the script, not a new instruction.
+ */
+export function swallowedFromLine(doc: ParsedDockerfile): number | undefined {
+  for (const instruction of doc.ast.getInstructions()) {
+    const heredocs = heredocsOf(instruction);
+    if (heredocs === undefined || heredocs.some((heredoc) => heredoc.getDelimiterRange() === null)) {
+      return instruction.getRange().start.line + 1;
+    }
+  }
+  return undefined;
 }

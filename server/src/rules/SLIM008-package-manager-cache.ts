@@ -5,7 +5,7 @@ import type { Arg, Copy, Env, Instruction, JSONInstruction, Run } from 'dockerfi
 import { copyPaths } from '../facts/extract';
 import type { Facts, Stage } from '../facts/model';
 import { shellInEffect } from '../facts/queries';
-import { commandOf, offsetAt, positionAt, type CommandText, type ParsedDockerfile } from '../parse/dockerfile';
+import { commandOf, heredocsOf, offsetAt, positionAt, type CommandText, type ParsedDockerfile } from '../parse/dockerfile';
 import { parseShell } from '../parse/shell';
 import type { Node } from 'web-tree-sitter';
 import {
@@ -116,7 +116,7 @@ function pipCacheFlag(install: InstallCommand): boolean {
 
 function parseRun(doc: ParsedDockerfile, stage: Stage, run: Run): ParsedRun | undefined {
   // Here-document RUNs are scripts of their own: not judged here.
-  if (run.getHeredocs().length > 0) return undefined;
+  if (heredocsOf(run)?.length !== 0) return undefined;
   const command = commandOf(doc, run);
   if (!command) return undefined;
   if (command.form === 'exec') {
