@@ -35,7 +35,7 @@ export function parsePragma(line: string): { scope: 'instruction' | 'file'; code
   if (!match) return undefined;
   const kind = match[1].toLowerCase().replace(/\s+/g, ' ');
   // Codes are read as tokens so that stray characters typed after one do not hide it.
-  const list = match[2].split(/[\s;]/)[0].match(/[A-Za-z]+[0-9]+/g) ?? [];
+  const list = /^[\sA-Za-z0-9,]*/.exec(match[2])![0].match(/[A-Za-z]+[0-9]+/g) ?? [];
   switch (kind) {
     case 'slim-ignore':
       return { scope: 'instruction', codes: list.map((code) => code.toUpperCase()) };
@@ -98,9 +98,10 @@ export function ignoreEdit(doc: ParsedDockerfile, instruction: Instruction | und
   const existing = commentBlockAbove(doc, start).find((l) => /^\s*#\s*slim-ignore\s*=/i.test(doc.lines[l]));
   if (existing !== undefined) {
     const text = doc.lines[existing];
-    const end = /^\s*#\s*slim-ignore\s*=\s*[A-Za-z0-9,]*/i.exec(text)![0].length;
+    // After the last code of the list, before any reason written behind it.
+    const end = (/^\s*#\s*slim-ignore\s*=[\sA-Za-z0-9,]*[A-Za-z]+[0-9]+/i.exec(text) ?? /^\s*#\s*slim-ignore\s*=\s*/i.exec(text)!)[0].length;
     return { range: { start: { line: existing, character: end }, end: { line: existing, character: end } }, newText: `,${code}` };
   }
   const indent = /^\s*/.exec(doc.lines[start] ?? '')![0];
-  return { range: { start: { line: start, character: 0 }, end: { line: start, character: 0 } }, newText: `${indent}# slim-ignore=${code}\n` };
+  return { range: { start: { line: start, character: 0 }, end: { line: start, character: 0 } }, newText: `${indent}# slim-ignore=${code}${doc.text.includes('\r\n') ? '\r\n' : '\n'}` };
 }
