@@ -31,6 +31,6 @@ for (const file of ['server.js', 'cli.js']) chmodSync(path.join(dist, file), 0o7
 
 const wasm = {
   'web-tree-sitter.wasm': path.join(modules, 'web-tree-sitter/web-tree-sitter.wasm'),
-  'tree-sitter-bash.wasm': path.join(modules, 'tree-sitter-bash/tree-sitter-bash.wasm'),
+  ...Object.fromEntries(['bash', 'go', 'c', 'make'].map((name) => [`tree-sitter-${name}.wasm`, path.join(modules, `tree-sitter-${name}/tree-sitter-${name}.wasm`)])),
 };
 for (const [name, from] of Object.entries(wasm)) copyFileSync(from, path.join(dist, name));

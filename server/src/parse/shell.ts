@@ -1,32 +1,10 @@
 // Shell text parsed with tree-sitter-bash (web-tree-sitter). Initialised once,
 // asynchronously; after that every parse is synchronous.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { Parser, Language, type Node, type Tree } from 'web-tree-sitter';
-
-let bashParser: Parser | undefined;
-let initialising: Promise<void> | undefined;
-
-/** Finds a .wasm file beside the bundle (dist/) or in node_modules (tests run from source). */
-function wasmPath(file: string, packageName: string): string {
-  const beside = path.join(__dirname, file);
-  return existsSync(beside) ? beside : path.join(nodeModules(), packageName, file);
-}
-
-function nodeModules(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'node_modules')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, 'node_modules');
-}
+import type { Node, Tree } from 'web-tree-sitter';
+import { loadGrammars, parserFor } from './grammars';
 
 export function initShellParser(): Promise<void> {
-  initialising ??= (async () => {
-    await Parser.init({ locateFile: () => wasmPath('web-tree-sitter.wasm', 'web-tree-sitter') });
-    const bash = await Language.load(wasmPath('tree-sitter-bash.wasm', 'tree-sitter-bash'));
-    bashParser = new Parser();
-    bashParser.setLanguage(bash);
-  })();
-  return initialising;
+  return loadGrammars(['bash']);
 }
 
 /**
@@ -44,8 +22,9 @@ export function parseShell(text: string): Node {
     trees.set(text, cached);
     return cached.rootNode;
   }
-  if (!bashParser) throw new Error('initShellParser() must complete before parsing shell text');
-  const tree = bashParser.parse(text);
+  const parser = parserFor('bash');
+  if (!parser) throw new Error('initShellParser() must complete before parsing shell text');
+  const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter-bash returned no tree');
   trees.set(text, tree);
   if (trees.size > TREE_CACHE_LIMIT) {
