@@ -5,11 +5,15 @@ import { extractFacts } from './facts/extract';
 import type { Facts } from './facts/model';
 import { RULES } from './rules';
 import type { FileEdit, Finding, FindingSeverity, Fix, Rule } from './rules/types';
-import { ignoreEdit, isSuppressed, readSuppressions } from './suppressions';
+import { ignoreEdit, ignoreEditInFile, isSuppressed, isSuppressedInFile, readSuppressions } from './suppressions';
+import { contextPath, type BuildContext } from './context/build-context';
+import { LINE_BREAK } from './parse/dockerfile';
 import type { Severity } from './shared/protocol';
 
 export interface AnalysisOptions {
   target?: string;
+  /** The build context: Go/C sources, go.mod, Makefiles and scripts. */
+  context?: BuildContext;
   /** Severity overrides by rule code. */
   rules?: Record<string, Severity>;
 }
@@ -33,7 +37,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
 }
 
 export function analyzeParsed(doc: ParsedDockerfile, options: AnalysisOptions = {}): Analysis {
-  const facts = extractFacts(doc, { target: options.target });
+  const facts = extractFacts(doc, { target: options.target, context: options.context });
   const suppressions = readSuppressions(doc);
   const swallowed = swallowedFromLine(doc);
   const findings: AnalyzedFinding[] = [];
@@ -42,13 +46,18 @@ export function analyzeParsed(doc: ParsedDockerfile, options: AnalysisOptions = 
     const configured = options.rules?.[rule.meta.code];
     if (configured === 'off') continue;
     for (const finding of runRule(rule, facts, errors)) {
-      if (isSuppressed(suppressions, finding.code, finding.range.start.line)) continue;
+      if (finding.path === undefined ? isSuppressed(suppressions, finding.code, finding.range.start.line) : suppressions.file.has(finding.code)) continue;
+      const otherFile = finding.path === undefined ? undefined : otherFileLines(options.context, finding.path);
+      if (otherFile && isSuppressedInFile(otherFile, finding.code, finding.range.start.line)) continue;
       findings.push({
         ...finding,
         fixes: swallowed === undefined ? finding.fixes : finding.fixes.filter((fix) => !editsAtOrAfter(fix, swallowed)),
         name: rule.meta.name,
         severity: configured ?? finding.severity ?? rule.meta.severity,
-        ignore: ignoreEdit(doc, instructionAt(doc, finding.range.start.line), finding.code, finding.range.start.line),
+        ignore:
+          finding.path === undefined || !otherFile
+            ? ignoreEdit(doc, instructionAt(doc, finding.range.start.line), finding.code, finding.range.start.line)
+            : ignoreEditInFile(finding.path, otherFile, finding.code, finding.range.start.line),
       });
     }
   }
@@ -67,6 +76,12 @@ function runRule(rule: Rule, facts: Facts, errors: Analysis['errors']): Finding[
     errors.push({ code: rule.meta.code, error });
     return [];
   }
+}
+
+/** Lines of a file the finding sits in, read through the context. */
+function otherFileLines(context: BuildContext | undefined, relativeToDockerfile: string): string[] | undefined {
+  const text = context?.readFile(contextPath(context, relativeToDockerfile));
+  return text === undefined ? undefined : text.split(LINE_BREAK);
 }
 
 function instructionAt(doc: ParsedDockerfile, line: number): Instruction | undefined {

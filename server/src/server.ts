@@ -129,7 +129,7 @@ const validate = guarded(logError, 'validation', undefined, async (uri: string) 
   // Stale: a newer validation is already scheduled.
   if (!document || document.version !== version || settings.generation !== generation) return;
   const withBase = base.baseValidationEnabled(editor.baseValidation, client.dockerExtensionInstalled);
-  const { diagnostics, errors } = documentDiagnostics(document.getText(), resolved, withBase);
+  const { diagnostics, errors } = documentDiagnostics(document.getText(), { target: resolved.target, rules: resolved.rules }, withBase);
   errors.forEach(logOnce);
   published.set(uri, { version, slim: diagnostics.filter(isSlimDiagnostic) });
   await connection.sendDiagnostics({ uri, version, diagnostics });
@@ -185,7 +185,7 @@ const quickFixActions = guarded(logError, 'quick fixes', [], (document: TextDocu
 const fixAllActions = guarded(logError, 'fix all', [], async (uri: string): Promise<CodeAction[]> => {
   const { resolved } = await settings.get(uri);
   const document = documents.get(uri);
-  const action = document && fixAllAction(actionTarget(document, document.version), document.getText(), resolved);
+  const action = document && fixAllAction(actionTarget(document, document.version), document.getText(), { target: resolved.target, rules: resolved.rules });
   return action ? [action] : [];
 });
 

@@ -105,3 +105,22 @@ export function ignoreEdit(doc: ParsedDockerfile, instruction: Instruction | und
   const indent = /^\s*/.exec(doc.lines[start] ?? '')![0];
   return { range: { start: { line: start, character: 0 }, end: { line: start, character: 0 } }, newText: `${indent}# slim-ignore=${code}${doc.text.includes('\r\n') ? '\r\n' : '\n'}` };
 }
+
+/** Comment syntax of a source file, for `slim-ignore` comments in it. */
+function commentPrefix(filePath: string): string {
+  return /\.(go|c|h|cc|cpp|cxx|hpp)$/i.test(filePath) ? '//' : '#';
+}
+
+const IN_FILE_PRAGMA = /^\s*(?:#|\/\/)\s*slim-ignore\s*=\s*([\sA-Za-z0-9,]*)/i;
+
+/** A finding in a Makefile, script or source file: `# slim-ignore=` (or `// slim-ignore=`) on the line above. */
+export function isSuppressedInFile(lines: readonly string[], code: string, line: number): boolean {
+  const match = IN_FILE_PRAGMA.exec(lines[line - 1] ?? '');
+  return (match?.[1].match(/[A-Za-z]+[0-9]+/g) ?? []).some((token) => token.toUpperCase() === code);
+}
+
+export function ignoreEditInFile(filePath: string, lines: readonly string[], code: string, line: number): FileEdit {
+  const indent = /^\s*/.exec(lines[line] ?? '')![0];
+  const position = { line, character: 0 };
+  return { path: filePath, range: { start: position, end: position }, newText: `${indent}${commentPrefix(filePath)} slim-ignore=${code}\n` };
+}

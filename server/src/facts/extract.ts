@@ -13,7 +13,7 @@ export function extractFacts(doc: ParsedDockerfile, options: FactsOptions = {}):
   const copyLinks = stages.flatMap((stage) => copyLinksOf(stage, stages));
   const builders = buildersOf(runtimeChain, copyLinks);
   const { builds, artifacts } = extractBuilds(doc, stages, target, copyLinks);
-  return { doc, stages, target, runtimeChain, builders, copyLinks, builds, artifacts };
+  return { doc, context: options.context, stages, target, runtimeChain, builders, copyLinks, builds, artifacts };
 }
 
 function buildStages(doc: ParsedDockerfile): Stage[] {

@@ -4,6 +4,7 @@ import type { Copy, From, Instruction } from 'dockerfile-ast';
 import type { BaseImageInfo } from './base-images';
 import type { Artifact, BuildCommand } from './builds';
 import type { ParsedDockerfile } from '../parse/dockerfile';
+import type { BuildContext } from '../context/build-context';
 
 export interface Stage {
   index: number;
@@ -33,6 +34,7 @@ export interface CopyLink {
 
 export interface Facts {
   doc: ParsedDockerfile;
+  context: BuildContext | undefined;
   stages: Stage[];
   target: Stage | undefined;
   /** The target and the stages it is FROM-based on, root-most first. */
@@ -47,6 +49,8 @@ export interface Facts {
 }
 
 export interface FactsOptions {
+  /** The build context's files; without it, sources are "not visible". */
+  context?: BuildContext;
   /** `--target` / the target setting; the last stage when unset or unknown. */
   target?: string;
 }

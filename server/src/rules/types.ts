@@ -32,6 +32,8 @@ export interface Fix {
 
 export interface Finding {
   code: string;
+  /** The file the range is in, relative to the Dockerfile's folder; undefined: the Dockerfile. */
+  path?: string;
   range: Range;
   /** What is wrong, why it matters, what to do. */
   message: string;
