@@ -3,6 +3,7 @@ import type { Range } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisOptions, type AnalyzedFinding } from './analyze';
 import type { FileEdit, Fix } from './rules/types';
 import { lineStarts } from './parse/dockerfile';
+import { contextPath, dockerfileRelative, type BuildContext } from './context/build-context';
 
 export interface TextEdit {
   range: Range;
@@ -38,13 +39,13 @@ export function preferredFix(finding: { fixes: readonly Fix[] }): Fix | undefine
   return first && !first.manual ? first : undefined;
 }
 
-/** Preferred fixes of these findings that touch only the Dockerfile and do not overlap each other. */
+/** Preferred fixes of these findings whose edits do not overlap each other (in any file). */
 export function compatiblePreferredEdits(findings: readonly AnalyzedFinding[]): FileEdit[] {
   const chosen: FileEdit[] = [];
   for (const finding of findings) {
     const edits = preferredFix(finding)?.edits;
-    if (!edits || edits.some((edit) => edit.path !== undefined)) continue;
-    if (edits.some((edit) => chosen.some((other) => overlaps(edit.range, other.range)))) continue;
+    if (!edits) continue;
+    if (edits.some((edit) => chosen.some((other) => other.path === edit.path && overlaps(edit.range, other.range)))) continue;
     chosen.push(...edits);
   }
   return chosen;
@@ -62,15 +63,52 @@ function overlaps(a: Range, b: Range): boolean {
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
-/** Applies preferred fixes pass after pass until none is left (or `maxPasses`). */
-export function fixAll(text: string, options: AnalysisOptions = {}, maxPasses = 10): { text: string; passes: number } {
+export interface FixAllResult {
+  /** The Dockerfile's text. */
+  text: string;
+  /** Other files the fixes changed, by path relative to the Dockerfile's folder. */
+  files: Map<string, string>;
+  passes: number;
+}
+
+/** Applies preferred fixes pass after pass until none is left (or `maxPasses`), in the Dockerfile and the files they touch. */
+export function fixAllFiles(text: string, options: AnalysisOptions = {}, maxPasses = 10): FixAllResult {
   let current = text;
+  const files = new Map<string, string>();
+  const context = options.context && overlay(options.context, files);
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const edits = compatiblePreferredEdits(analyze(current, options).findings);
-    if (edits.length === 0) return { text: current, passes: pass - 1 };
-    current = applyEdits(current, edits);
+    const edits = compatiblePreferredEdits(analyze(current, { ...options, context }).findings);
+    if (edits.length === 0) return { text: current, files, passes: pass - 1 };
+    for (const [file, fileEdits] of groupByPath(edits)) {
+      if (file === undefined) current = applyEdits(current, fileEdits);
+      else {
+        const before = context?.readFile(contextPath(context, file));
+        if (before !== undefined) files.set(file, applyEdits(before, fileEdits));
+      }
+    }
   }
-  return { text: current, passes: maxPasses };
+  return { text: current, files, passes: maxPasses };
+}
+
+/** The Dockerfile's text after fix-all (other files' changes dropped: see fixAllFiles). */
+export function fixAll(text: string, options: AnalysisOptions = {}, maxPasses = 10): { text: string; passes: number } {
+  const { text: fixed, passes } = fixAllFiles(text, options, maxPasses);
+  return { text: fixed, passes };
+}
+
+function groupByPath(edits: readonly FileEdit[]): Map<string | undefined, FileEdit[]> {
+  const groups = new Map<string | undefined, FileEdit[]>();
+  for (const edit of edits) groups.set(edit.path, [...(groups.get(edit.path) ?? []), edit]);
+  return groups;
+}
+
+/** The context as the fixes have changed it so far. */
+function overlay(context: BuildContext, changed: ReadonlyMap<string, string>): BuildContext {
+  return {
+    ...context,
+    files: () => context.files(),
+    readFile: (relativePath) => changed.get(dockerfileRelative(context, relativePath)) ?? context.readFile(relativePath),
+  };
 }
 
 /** One edit covering only the lines that differ: keeps the editor's cursor and markers elsewhere. */
