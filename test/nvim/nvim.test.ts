@@ -9,19 +9,12 @@ import path from 'node:path';
 import { analyze } from '../../server/src/analyze';
 import { initShellParser } from '../../server/src/parse/shell';
 import { DIST_SERVER } from '../support/lsp-client';
+import { SCRATCH_GO } from '../server/support';
 
 const CHECK_LUA = path.join(__dirname, 'check.lua');
 const TIMEOUT_MS = 30_000;
 
-const EXAMPLE = `FROM golang:1.22 AS build
-WORKDIR /src
-COPY . .
-RUN CGO_ENABLED=0 go build -o /app .
-
-FROM scratch
-COPY --from=build /app /app
-CMD /app --port 80
-`;
+const EXAMPLE = SCRATCH_GO;
 
 interface NvimDiagnostic {
   code: string;

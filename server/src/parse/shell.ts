@@ -118,7 +118,7 @@ function globIn(command: Node): string | undefined {
 }
 
 /** The argv value of a command_name, word, string, raw_string, number or concatenation. */
-function wordValue(node: Node): string {
+export function wordValue(node: Node): string {
   switch (node.type) {
     case 'command_name':
     case 'concatenation':

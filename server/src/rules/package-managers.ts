@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Instruction, JSONInstruction } from 'dockerfile-ast';
 import type { Node } from 'web-tree-sitter';
 import type { Range } from 'vscode-languageserver-textdocument';
+import { wordValue } from '../parse/shell';
 
 export interface Word {
   /** The argv value after quote removal (expansions kept as written). */
@@ -63,24 +64,8 @@ export function shellCommands(root: Node, toRange: (start: number, end: number) 
     const nameAt = children.findIndex((node) => node.type === 'command_name');
     if (nameAt < 0) return [];
     const words = children.slice(nameAt).filter((node, i) => i === 0 || ARGUMENT_TYPES.has(node.type));
-    return [words.map((node) => ({ value: valueOf(node), range: toRange(node.startIndex, node.endIndex) }))];
+    return [words.map((node) => ({ value: wordValue(node), range: toRange(node.startIndex, node.endIndex) }))];
   });
-}
-
-function valueOf(node: Node): string {
-  switch (node.type) {
-    case 'command_name':
-    case 'concatenation':
-      return node.children.map((child) => (child ? valueOf(child) : '')).join('');
-    case 'raw_string':
-      return node.text.slice(1, -1);
-    case 'string':
-      return node.text.slice(1, -1).replace(/\\\n/g, '').replace(/\\([$`"\\])/g, '$1');
-    case 'word':
-      return node.text.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1');
-    default:
-      return node.text;
-  }
 }
 
 /** Exec-form RUN: each JSON string, its range including the quotes. */
