@@ -23,9 +23,13 @@ export class Ctx {
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
     };
     const clientOptions: LanguageClientOptions = {
+      // Dockerfiles are linted; the build-context sources are synced too, so their unsaved
+      // text is analysed and their diagnostics (a Makefile's LDFLAGS) get quick fixes.
       documentSelector: [
         { language: 'dockerfile', scheme: 'file' },
         { language: 'dockerfile', scheme: 'untitled' },
+        ...['go', 'go.mod', 'makefile', 'shellscript', 'c', 'cpp'].map((language) => ({ language, scheme: 'file' })),
+        { pattern: '**/go.mod', scheme: 'file' },
       ],
       synchronize: { configurationSection: 'dockerfileSlim' },
       initializationOptions: { dockerExtensionInstalled: dockerExtensionInstalled() } satisfies InitializationOptions,

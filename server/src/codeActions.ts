@@ -1,21 +1,30 @@
 // Code actions for SLIM diagnostics, built from `Diagnostic.data` alone (no re-parse),
-// and "fix all" as one minimal edit of the current text.
+// and "fix all" as one minimal edit per file of the current texts.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { pathToFileURL } from 'node:url';
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { AnalysisOptions } from './analyze';
 import { baseFixes } from './base-validation';
+import { filePathOf } from './client-features';
+import { contextPath } from './context/build-context';
+import type { OverlayRead } from './contexts';
 import { isSlimDiagnostic, type SlimDiagnostic } from './diagnostics';
-import { fixAll, minimalEdit, preferredFix } from './fixes';
+import { fixAllFiles, minimalEdit, preferredFix } from './fixes';
+import { sameRange } from './published';
 import type { FileEdit } from './rules/types';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from './shared/protocol';
 
-/** The document the actions are for: edits to it carry `version`, so a client rejects them once the text moved on. */
+/**
+ * The Dockerfile the actions come from: edits to it carry `version`, so a client
+ * rejects them once the text moved on. Edit paths are relative to its folder.
+ */
 export interface ActionTarget {
   uri: string;
   version: number;
   /** The client can apply `documentChanges` (versioned edits). */
   documentChanges: boolean;
+  /** Other open documents the edits were computed from, by absolute path: their URI as the client sent it and their version then. */
+  others?: ReadonlyMap<string, OverlayRead>;
 }
 
 /** Whether a request limited to `only` kinds wants actions of `kind` (kinds are hierarchical: `source` covers `source.fixAll.x`). */
@@ -44,8 +53,22 @@ function withData(diagnostic: Diagnostic, published: readonly SlimDiagnostic[]):
   return same ? { ...diagnostic, data: same.data } : diagnostic;
 }
 
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+/**
+ * Quick fixes for SLIM diagnostics shown in another file (a Makefile, a script):
+ * each is resolved to the Dockerfile it comes from, whose folder its edit paths are relative to.
+ */
+export function otherFileQuickFixes(diagnostics: readonly Diagnostic[], sourceOf: (diagnostic: Diagnostic) => { target: ActionTarget; diagnostic: SlimDiagnostic } | undefined): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+    const source = sourceOf(diagnostic);
+    if (!source) continue;
+    // The client's own diagnostic object, so the action is tied to what it shows.
+    const shown = isSlimDiagnostic(diagnostic) ? diagnostic : { ...diagnostic, data: source.diagnostic.data };
+    const titles = new Set(actions.map((action) => action.title));
+    actions.push(...slimQuickFixes(source.target, [shown]).filter((action) => !(action.command && titles.has(action.title))));
+  }
+  return actions;
 }
 
 /** Per SLIM diagnostic: its fixes (the preferred one marked), "Ignore", "Show documentation". */
@@ -95,30 +118,43 @@ function docsAction(diagnostic: SlimDiagnostic): CodeAction {
  * Dockerfile that is no file on disk (e.g. untitled) cannot have them: undefined.
  */
 export function workspaceEdit(target: ActionTarget, edits: readonly FileEdit[]): WorkspaceEdit | undefined {
-  const byUri = new Map<string, TextEdit[]>();
+  const byUri = new Map<string, { version: number | null; edits: TextEdit[] }>();
   for (const edit of edits) {
-    const uri = edit.path === undefined ? target.uri : siblingUri(target.uri, edit.path);
-    if (!uri) return undefined;
-    byUri.set(uri, [...(byUri.get(uri) ?? []), { range: edit.range, newText: edit.newText }]);
+    const document = edit.path === undefined ? { uri: target.uri, version: target.version } : otherDocument(target, edit.path);
+    if (!document) return undefined;
+    const entry = byUri.get(document.uri) ?? { version: document.version, edits: [] };
+    entry.edits.push({ range: edit.range, newText: edit.newText });
+    byUri.set(document.uri, entry);
   }
-  if (!target.documentChanges) return { changes: Object.fromEntries(byUri) };
-  return {
-    documentChanges: [...byUri].map(([uri, textEdits]) => ({
-      textDocument: { uri, version: uri === target.uri ? target.version : null },
-      edits: textEdits,
-    })),
-  };
+  if (!target.documentChanges) return { changes: Object.fromEntries([...byUri].map(([uri, entry]) => [uri, entry.edits])) };
+  return { documentChanges: [...byUri].map(([uri, entry]) => ({ textDocument: { uri, version: entry.version }, edits: entry.edits })) };
 }
 
-function siblingUri(dockerfileUri: string, relative: string): string | undefined {
-  if (!dockerfileUri.startsWith('file:')) return undefined;
-  const folder = path.dirname(fileURLToPath(dockerfileUri));
-  return pathToFileURL(path.resolve(folder, relative)).toString();
+/** The URI and version (null: not open when the edit was computed) of a file relative to the Dockerfile's folder. */
+function otherDocument(target: ActionTarget, relative: string): { uri: string; version: number | null } | undefined {
+  const dockerfile = filePathOf(target.uri);
+  if (!dockerfile) return undefined;
+  const absolute = path.resolve(path.dirname(dockerfile), relative);
+  if (absolute === dockerfile) return { uri: target.uri, version: target.version };
+  const open = target.others?.get(absolute);
+  return open ? { uri: open.uri, version: open.version } : { uri: pathToFileURL(absolute).toString(), version: null };
 }
 
-/** Every preferred fix at once (as `fixAll`), as one edit touching only the lines that change: safe on save. */
+/**
+ * Every preferred fix at once (as `fixAllFiles`): one edit per file, touching only the
+ * lines that change, for the Dockerfile and every file the fixes change. Safe on save.
+ */
 export function fixAllAction(target: ActionTarget, text: string, options: AnalysisOptions): CodeAction | undefined {
-  const edit = minimalEdit(text, fixAll(text, options).text);
-  if (!edit) return undefined;
-  return { title: 'Fix all auto-fixable Dockerfile Slim problems', kind: FIX_ALL_KIND, edit: workspaceEdit(target, [edit]) };
+  const fixed = fixAllFiles(text, options);
+  const edits: FileEdit[] = [];
+  const own = minimalEdit(text, fixed.text);
+  if (own) edits.push(own);
+  const context = options.context;
+  for (const [file, after] of context ? fixed.files : []) {
+    const before = context?.readFile(contextPath(context, file));
+    const edit = before === undefined ? undefined : minimalEdit(before, after);
+    if (edit) edits.push({ ...edit, path: file });
+  }
+  const edit = edits.length > 0 ? workspaceEdit(target, edits) : undefined;
+  return edit && { title: 'Fix all auto-fixable Dockerfile Slim problems', kind: FIX_ALL_KIND, edit };
 }

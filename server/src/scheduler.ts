@@ -5,6 +5,8 @@ export const LARGE_FILE_LINES = 1000;
 /** A few very long lines cost as much as many short ones. */
 export const LARGE_FILE_CHARACTERS = 64 * 1024;
 export const LARGE_FILE_DELAY_MS = 150;
+/** Typing in a Makefile or a Go source re-validates the Dockerfiles that read it, once the typing pauses. */
+export const CONTEXT_EDIT_DELAY_MS = 150;
 
 /** Next tick for ordinary files; a short debounce for large ones, whose analysis is slower. */
 export function validationDelay(lineCount: number, length: number): number {

@@ -17,7 +17,10 @@ import { fileReport } from '../../server/src/cli/report';
 import { artifactLocation, sectionText } from '../../server/src/cli/sarif';
 import { formatText } from '../../server/src/cli/text';
 import { VERSION } from '../../server/src/cli/version';
-import type { AnalyzedFinding } from '../../server/src/analyze';
+import { analyze, type AnalyzedFinding } from '../../server/src/analyze';
+import { fsBuildContext } from '../../server/src/context/fs-context';
+import { fixAllFiles } from '../../server/src/fixes';
+import { loadGrammars } from '../../server/src/parse/grammars';
 import { RULES } from '../../server/src/rules';
 import { version as packageVersion } from '../../package.json';
 
@@ -96,11 +99,15 @@ describe('argument parsing', () => {
   test('lint options, in both --opt value and --opt=value forms', () => {
     assert.deepEqual(parseCommandLine(['lint', '--format=json', '--fix', '--target', 'runtime', '--config', 'c.json', '--fail-level', 'warning', 'a', '--', '--b']), {
       kind: 'lint',
-      options: { format: 'json', fix: true, target: 'runtime', config: 'c.json', failLevel: 'warning', paths: ['a', '--b'] },
+      options: { format: 'json', fix: true, target: 'runtime', config: 'c.json', context: undefined, failLevel: 'warning', paths: ['a', '--b'] },
     });
     assert.deepEqual(parseCommandLine(['lint', 'Dockerfile']), {
       kind: 'lint',
-      options: { format: 'text', fix: false, target: undefined, config: undefined, failLevel: 'error', paths: ['Dockerfile'] },
+      options: { format: 'text', fix: false, target: undefined, config: undefined, context: undefined, failLevel: 'error', paths: ['Dockerfile'] },
+    });
+    assert.deepEqual(parseCommandLine(['lint', '--context', '..', 'Dockerfile']), {
+      kind: 'lint',
+      options: { format: 'text', fix: false, target: undefined, config: undefined, context: '..', failLevel: 'error', paths: ['Dockerfile'] },
     });
   });
 
@@ -124,6 +131,7 @@ describe('argument parsing', () => {
     [['lint', 'Dockerfile', '--target'], /option '--target' needs a value/],
     [['lint', '--target', '--fix', 'Dockerfile'], /option '--target' needs a value/],
     [['lint', '--fix=yes', 'Dockerfile'], /takes no value/],
+    [['lint', 'Dockerfile', '--context'], /option '--context' needs a value/],
   ] as const) {
     test(`usage error: ${JSON.stringify(argv)}`, () => {
       assert.throws(() => parseCommandLine(argv), (error: unknown) => error instanceof UsageError && message.test(error.message));
@@ -425,7 +433,8 @@ describe('--format sarif', () => {
       const page = path.join(ROOT, 'docs', 'rules', `${meta.code}.md`);
       if (existsSync(page)) assert.equal(rule.help.markdown, readFileSync(page, 'utf8'));
       assert.equal(rule.defaultConfiguration.level, { error: 'error', warning: 'warning', info: 'note' }[meta.severity]);
-      assert.ok(Array.isArray(rule.properties.tags) && rule.properties.tags.includes('dockerfile'));
+      const family = { SLIM0: 'dockerfile', SLIM2: 'go', SLIM3: 'c', SLIM9: 'image' }[meta.code.slice(0, 5)];
+      assert.ok(Array.isArray(rule.properties.tags) && rule.properties.tags.includes(family), `${meta.code}: ${rule.properties.tags}`);
     }
 
     assert.equal(sarifRun.results.length, 2);
@@ -568,6 +577,144 @@ describe('--target and configs', () => {
   });
 });
 
+describe('build contexts', () => {
+  before(() => loadGrammars(['bash', 'go', 'c', 'make']));
+
+  /** A Go program whose sources import net/http (SLIM005 warns when visible) in the project root, its Dockerfile in docker/. */
+  const goProject = (extra: Record<string, string> = {}) =>
+    project({ 'docker/Dockerfile': GO_DOCKERFILE, 'main.go': 'package main\n\nimport "net/http"\n\nfunc main() { _, _ = http.Get("https://example.com") }\n', 'go.mod': 'module example.com/app\n\ngo 1.22\n', ...extra }, ['SLIM005']);
+  const slim005 = async (args: string[], cwd: string) => {
+    const run = await lint(['--format', 'json', ...args], { cwd });
+    assert.notEqual(run.code, 2, run.stderr);
+    return JSON.parse(run.stdout).files[0].diagnostics.filter((d: { code: string }) => d.code === 'SLIM005').map((d: { severity: string }) => d.severity);
+  };
+
+  test("the Dockerfile's folder by default; the config's \"context\" (relative to the Dockerfile); --context (relative to the working folder) over both", async () => {
+    const dir = goProject();
+    const inOwnFolder = await slim005(['docker/Dockerfile'], dir);
+    assert.deepEqual(await slim005(['--context', '.', 'docker/Dockerfile'], dir), ['warning'], 'the sources import net/http');
+    assert.notDeepEqual(inOwnFolder, ['warning'], 'docker/ holds no sources');
+    writeFileSync(path.join(dir, 'docker', '.dockerfile-slim.json'), JSON.stringify({ rules: JSON.parse(readFileSync(path.join(dir, '.dockerfile-slim.json'), 'utf8')).rules, context: '..' }));
+    assert.deepEqual(await slim005(['docker/Dockerfile'], dir), ['warning'], "the config's context");
+    assert.deepEqual(await slim005(['--context', 'docker', 'docker/Dockerfile'], dir), inOwnFolder, '--context wins');
+    assert.deepEqual(await slim005(['--context', '..', 'Dockerfile'], path.join(dir, 'docker')), ['warning'], 'relative to the working folder');
+  });
+
+  test('.dockerignore applies: an ignored source is not read', async () => {
+    const dir = goProject({ '.dockerignore': 'main.go\n' });
+    assert.notDeepEqual(await slim005(['--context', '.', 'docker/Dockerfile'], dir), ['warning']);
+  });
+
+  test('a missing --context, or one that is a file: exit 2, one line', async () => {
+    const dir = goProject();
+    assertOneStderrLine(await lint(['--context', 'nope', 'docker/Dockerfile'], { cwd: dir }), /cannot read build context 'nope' \(--context\): no such file$/);
+    assertOneStderrLine(await lint(['--context', 'main.go', 'docker/Dockerfile'], { cwd: dir }), /build context 'main.go' \(--context\) is not a folder$/);
+  });
+
+  test("a config's context that does not exist: exit 2, one line naming the Dockerfile", async () => {
+    const dir = goProject({ 'docker/.dockerfile-slim.json': '{"context": "../missing"}' });
+    assertOneStderrLine(await lint(['docker/Dockerfile'], { cwd: dir }), /'docker\/Dockerfile': build context '\.\.\/missing' \(the config's "context"\): no such file$/);
+  });
+
+  test('findings in a Makefile: paths relative to the Dockerfile as given, in JSON, text and SARIF', async () => {
+    const dir = project({ 'app/Dockerfile': C_DOCKERFILE, 'app/Makefile': C_MAKEFILE, 'app/hello.c': HELLO_C }, ['SLIM301']);
+    const want = fileReport('./app/Dockerfile', analyzeOnly(path.join(dir, 'app', 'Dockerfile'), C_DOCKERFILE, 'SLIM301'));
+    const inMakefile = want.diagnostics.filter((d) => d.path === 'app/Makefile');
+    assert.ok(inMakefile.length > 0, `the analysis reports into the Makefile: ${JSON.stringify(want)}`);
+    assert.ok(inMakefile.some((d) => d.fixes.some((fix) => fix.edits.some((edit) => edit.path === 'app/Makefile'))), 'with a fix that edits it');
+
+    const json = await lint(['--format', 'json', './app/Dockerfile'], { cwd: dir });
+    assert.equal(json.code, 1, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), { version: 1, files: [want] });
+    const ownFirst = JSON.parse(json.stdout).files[0].diagnostics.map((d: { path: string }) => d.path);
+    assert.deepEqual(ownFirst, [...ownFirst].sort((a, b) => Number(a !== './app/Dockerfile') - Number(b !== './app/Dockerfile')), "the Dockerfile's own first");
+
+    const text = await lint(['./app/Dockerfile'], { cwd: dir });
+    const [first] = inMakefile;
+    assert.ok(text.stdout.includes(`app/Makefile:${first.range.start.line + 1}:${first.range.start.character + 1}: error SLIM301 `), text.stdout);
+
+    const sarif = JSON.parse((await lint(['--format', 'sarif', './app/Dockerfile'], { cwd: dir })).stdout);
+    const uris = sarif.runs[0].results.map((result: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => result.locations[0].physicalLocation.artifactLocation.uri);
+    assert.ok(uris.includes('app/Makefile'), JSON.stringify(uris));
+  });
+
+  test('--fix writes the Makefile too, keeping its CRLF line endings and byte order mark; a second --fix changes nothing', async () => {
+    const crlfMakefile = '\ufeff' + C_MAKEFILE.replace(/\n/g, '\r\n');
+    const dir = project({ 'Dockerfile': C_DOCKERFILE, 'Makefile': crlfMakefile, 'hello.c': HELLO_C }, ['SLIM301']);
+    const lfDir = project({ 'Dockerfile': C_DOCKERFILE, 'Makefile': C_MAKEFILE, 'hello.c': HELLO_C }, ['SLIM301']);
+    const want = fixAllFiles(C_DOCKERFILE, { context: fsBuildContext(path.join(lfDir, 'Dockerfile')), rules: offExcept('SLIM301') });
+    const fixedMakefile = want.files.get('Makefile');
+    assert.ok(fixedMakefile !== undefined && fixedMakefile !== C_MAKEFILE, 'the fixes change the Makefile');
+
+    const first = await lint(['--fix', 'Dockerfile'], { cwd: dir });
+    assert.notEqual(first.code, 2, first.stderr);
+    const changedFiles = 1 + Number(want.text !== C_DOCKERFILE);
+    assert.match(first.stdout, new RegExp(`\\(fixes written to ${changedFiles} files?\\)\\n$`));
+    assert.equal(readFileSync(path.join(dir, 'Makefile'), 'utf8'), '\ufeff' + fixedMakefile.replace(/\n/g, '\r\n'));
+    assert.equal(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), want.text);
+    assert.ok(!JSON.parse((await lint(['--format', 'json', 'Dockerfile'], { cwd: dir })).stdout).files[0].diagnostics.some((d: { path: string }) => d.path === 'Makefile'), 'fixed');
+
+    const second = await lint(['--fix', 'Dockerfile'], { cwd: dir });
+    assert.match(second.stdout, /\(fixes written to 0 files\)\n$/);
+  });
+
+  test('two Dockerfiles building with one Makefile: it is fixed once, and the second sees the fix', async () => {
+    const dir = project({ 'a.Dockerfile': C_DOCKERFILE, 'b.Dockerfile': C_DOCKERFILE, 'Makefile': C_MAKEFILE, 'hello.c': HELLO_C }, ['SLIM301']);
+    const want = fixAllFiles(C_DOCKERFILE, { context: fsBuildContext(path.join(dir, 'a.Dockerfile')), rules: offExcept('SLIM301') }).files.get('Makefile');
+    const run = await lint(['--fix', '--format', 'json', 'a.Dockerfile', 'b.Dockerfile'], { cwd: dir });
+    assert.notEqual(run.code, 2, run.stderr);
+    assert.equal(readFileSync(path.join(dir, 'Makefile'), 'utf8'), want);
+    for (const file of JSON.parse(run.stdout).files) assert.ok(!file.diagnostics.some((d: { path: string }) => d.path === 'Makefile'), JSON.stringify(file));
+  });
+
+  test('fileReport: findings in other files come after the Dockerfile’s own, by path, relative to the Dockerfile as given', () => {
+    const report = fileReport('svc/Dockerfile', [
+      finding({ code: 'SLIM301', path: 'Makefile', range: range(3, 1, 3, 4) }),
+      finding({ code: 'SLIM203', path: '../scripts/build.sh', range: range(0, 0, 0, 2) }),
+      finding({ code: 'SLIM301', range: range(5, 4, 5, 8) }),
+    ]);
+    assert.deepEqual(report.diagnostics.map((d) => [d.path, d.code]), [
+      ['svc/Dockerfile', 'SLIM301'],
+      ['scripts/build.sh', 'SLIM203'],
+      ['svc/Makefile', 'SLIM301'],
+    ]);
+  });
+});
+
+const GO_DOCKERFILE = `FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/app .
+
+FROM scratch
+COPY --from=build /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]
+`;
+
+/** A dynamically linked C program built by make, shipped in scratch: SLIM301, reported in the Makefile. */
+const C_DOCKERFILE = `FROM gcc:12 AS build
+WORKDIR /src
+COPY . .
+RUN make
+
+FROM scratch
+COPY --from=build /src/hello /hello
+USER 65532:65532
+ENTRYPOINT ["/hello"]
+`;
+const C_MAKEFILE = 'CC = gcc\nCFLAGS = -O2\nLDFLAGS =\n\nhello: hello.c\n\t$(CC) $(CFLAGS) -o hello hello.c $(LDFLAGS)\n';
+const HELLO_C = '#include <stdio.h>\n\nint main(void) {\n  puts("hello");\n  return 0;\n}\n';
+
+function offExcept(code: string): Record<string, 'off'> {
+  return Object.fromEntries(RULES.filter((rule) => rule.meta.code !== code).map((rule) => [rule.meta.code, 'off' as const]));
+}
+
+/** In-process findings of one rule for a Dockerfile on disk, with its folder as the context. */
+function analyzeOnly(dockerfile: string, text: string, code: string): AnalyzedFinding[] {
+  return analyze(text, { context: fsBuildContext(dockerfile), rules: offExcept(code) }).findings;
+}
+
 describe('the built binary (dist/cli.js)', () => {
   before(() => assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`));
 
@@ -577,7 +724,7 @@ describe('the built binary (dist/cli.js)', () => {
     for (const command of ['lint PATH', 'slim PATH', 'inspect IMAGE']) assert.ok(main.stdout.includes(command), command);
     const lintHelp = spawnCli(['lint', '--help'], ROOT);
     assert.equal(lintHelp.code, 0);
-    for (const option of ['--format text|json|sarif', '--fix', '--target STAGE', '--config FILE', '--fail-level error|warning|info']) assert.ok(lintHelp.stdout.includes(option), option);
+    for (const option of ['--format text|json|sarif', '--fix', '--target STAGE', '--config FILE', '--context DIR', '--fail-level error|warning|info']) assert.ok(lintHelp.stdout.includes(option), option);
   });
 
   test('--version prints package.json\'s version', () => {

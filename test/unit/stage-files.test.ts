@@ -49,3 +49,12 @@ test('filesUnder lists a stage directory', () => {
   const files = stageFiles(parseDockerfile('FROM x\nCOPY . /src\n'), CONTEXT, extractFacts(parseDockerfile('FROM x\nCOPY . /src\n'), { context: CONTEXT }).stages[0]);
   assert.deepEqual(filesUnder(files, '/src/cmd').map(([stagePath]) => stagePath), ['/src/cmd/app/main.go']);
 });
+
+test('a file copied to `.`, to WORKDIR or to a folder that exists lands inside it', () => {
+  const files = filesOf('FROM gcc:12\nWORKDIR /src\nCOPY main.go .\nCOPY go.mod /src\nCOPY Makefile ..\nCOPY scripts/build.sh /usr/local/bin\nCOPY README.md /src/cmd\nCOPY cmd /src/cmd\n');
+  assert.equal(files['/src/main.go'], 'main.go');
+  assert.equal(files['/src/go.mod'], 'go.mod');
+  assert.equal(files['/Makefile'], 'Makefile');
+  assert.equal(files['/usr/local/bin/build.sh'], 'scripts/build.sh');
+  assert.equal(files['/src/cmd'], 'README.md', 'no folder /src/cmd yet: the file becomes /src/cmd');
+});

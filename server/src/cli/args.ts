@@ -10,6 +10,8 @@ export interface LintOptions {
   fix: boolean;
   target: string | undefined;
   config: string | undefined;
+  /** Build context folder, relative to the working folder; overrides the config's `context`. */
+  context: string | undefined;
   failLevel: FindingSeverity;
   paths: string[];
 }
@@ -46,6 +48,8 @@ export const LINT_USAGE = `Usage: dockerfile-slim lint [options] PATH...
 Lints Dockerfiles. A folder is searched recursively for Dockerfile, Containerfile,
 *.Dockerfile, Dockerfile.* and Containerfile.* (node_modules and dot-folders skipped).
 Each file uses the nearest .dockerfile-slim.json in its folder or above, unless --config.
+Findings in other files (a Makefile, a script, main.go) are reported with their path
+relative to the Dockerfile's path as given; --fix writes every file the fixes change.
 
 Options:
   --format text|json|sarif          Output format (default: text)
@@ -53,6 +57,11 @@ Options:
   --target STAGE                    Lint for this stage, as docker build --target
                                     (overrides the config's "target"; must exist)
   --config FILE                     Use this config file instead of .dockerfile-slim.json
+  --context DIR                     Build context (as docker build's PATH): where Go
+                                    sources, go.mod, Makefiles and scripts are read;
+                                    .dockerignore applies (overrides the config's
+                                    "context", which is relative to the Dockerfile;
+                                    default: the Dockerfile's folder)
   --fail-level error|warning|info   Exit 1 when a diagnostic is at or above this
                                     severity (default: error)
   -h, --help                        Show this help
@@ -73,7 +82,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
 }
 
 function parseLint(argv: readonly string[]): Command {
-  const options: LintOptions = { format: 'text', fix: false, target: undefined, config: undefined, failLevel: 'error', paths: [] };
+  const options: LintOptions = { format: 'text', fix: false, target: undefined, config: undefined, context: undefined, failLevel: 'error', paths: [] };
   const queue = [...argv];
   while (queue.length > 0) {
     const arg = queue.shift() as string;
@@ -113,6 +122,9 @@ function parseLint(argv: readonly string[]): Command {
         break;
       case '--config':
         options.config = value();
+        break;
+      case '--context':
+        options.context = value();
         break;
       default:
         throw new UsageError(`unknown option '${name}' (see dockerfile-slim lint --help)`);

@@ -49,16 +49,19 @@ export interface LintReport {
 
 const RANK: Record<FindingSeverity, number> = { info: 0, warning: 1, error: 2 };
 
-/** `display` is the Dockerfile's path as the user gave it. The ignore edit is not a fix. */
+/**
+ * `display` is the Dockerfile's path as the user gave it; findings in other files
+ * (a Makefile, a script) get their path relative to it. The ignore edit is not a fix.
+ */
 export function fileReport(display: string, findings: readonly AnalyzedFinding[]): FileReport {
-  const diagnostics = [...findings].sort(byPosition).map((finding): ReportDiagnostic => {
+  const diagnostics = [...findings].sort(byFileAndPosition).map((finding): ReportDiagnostic => {
     const preferred = preferredFix(finding);
     return {
       code: finding.code,
       name: finding.name,
       severity: finding.severity,
       message: finding.message,
-      path: display,
+      path: displayPath(display, finding.path),
       range: copyRange(finding.range),
       fixes: finding.fixes.map((fix) => ({
         title: fix.title,
@@ -72,12 +75,19 @@ export function fileReport(display: string, findings: readonly AnalyzedFinding[]
 
 /** An edit's file, shown relative to how the user named the Dockerfile. */
 export function editPath(display: string, edit: FileEdit): string {
-  if (edit.path === undefined) return display;
-  if (path.isAbsolute(edit.path)) return edit.path;
-  return path.join(path.dirname(display), edit.path);
+  return displayPath(display, edit.path);
 }
 
-function byPosition(a: AnalyzedFinding, b: AnalyzedFinding): number {
+/** A path relative to the Dockerfile's folder (undefined: the Dockerfile), shown relative to how the user named the Dockerfile. */
+export function displayPath(display: string, relativeToDockerfile: string | undefined): string {
+  if (relativeToDockerfile === undefined) return display;
+  if (path.isAbsolute(relativeToDockerfile)) return relativeToDockerfile;
+  return path.join(path.dirname(display), relativeToDockerfile);
+}
+
+/** The Dockerfile's own diagnostics first, then other files' by path; each by position. */
+function byFileAndPosition(a: AnalyzedFinding, b: AnalyzedFinding): number {
+  if (a.path !== b.path) return a.path === undefined ? -1 : b.path === undefined ? 1 : a.path < b.path ? -1 : 1;
   const { start: x } = a.range;
   const { start: y } = b.range;
   return x.line - y.line || x.character - y.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);

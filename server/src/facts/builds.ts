@@ -2,15 +2,46 @@
 // artifacts they put in the target image through COPY --from or by being built in
 // the runtime chain. Shell text is parsed with tree-sitter-bash; the parse is cached
 // per RUN text, so an edit elsewhere re-parses nothing.
+//
+// Indirect builds (API for rules):
+// - A RUN's `make …`, `./build.sh`, `sh x.sh`, `. ./env.sh` is a BuildCommand of kind
+//   'indirect'. With a build context (extractBuilds' `context`) whose Makefile/script the
+//   stage copied, what it runs is interpreted (facts/makefile.ts, facts/scripts.ts): its
+//   builds ('go-build', 'c-link', nested 'indirect'…) follow it in `Facts.builds`, and
+//   `indirect.resolved` lists them (undefined: the file is not visible; then nothing is
+//   known about what it builds). `indirect.source` is the file read.
+// - Such a command has `via` = the RUN-level make/script command (the outermost one),
+//   and `location` = where it is written ({path relative to the Dockerfile's folder,
+//   range in that file}); for make's built-in rules (`app: app.o` without a recipe) the
+//   location is the target's rule line, and undefined without any Makefile line.
+//   Its `range`, `stage` and `instruction` stay those of the RUN-level command, so a
+//   finding on `range` lands on the Dockerfile's RUN line; `insertAt` is undefined.
+// - Word ranges are in `word.path` (relative to the Dockerfile's folder; undefined =
+//   the Dockerfile): an edit of a word is `{ path: word.path, range: word.range, newText }`.
+//   A word of a built-in recipe has no range. `word.text` is the text as written there
+//   (`"$(LDFLAGS)"`), `word.value` the expansion (undefined: unknown, may be anything).
+// - A word made by Makefile variables (`$(LDFLAGS)`, `$(CC)`) lists them in
+//   `word.origins`, outermost first; `command.variables` lists every variable its
+//   recipe line referenced (also those that expanded to nothing). An origin with
+//   source 'makefile' has `definition`: the value's range in that file, so appending
+//   ` -static` at `definition.range.end` adds to the Makefile's LDFLAGS.
+// - `env` is what the process sees: the RUN's env, then make's exported variables
+//   (from the environment, `make VAR=…`, `export`) or a script's `export`s; a sourced
+//   file's exports and `cd` apply to the rest of the RUN.
+// - Artifacts: a resolved indirect build is represented by the builds it ran.
 import path from 'node:path';
 import type { Arg, Env, Instruction } from 'dockerfile-ast';
 import type { Node } from 'web-tree-sitter';
 import type { Range } from 'vscode-languageserver-textdocument';
+import type { BuildContext } from '../context/build-context';
 import { commandOf, offsetAt, parseExecForm, positionAt, type ParsedDockerfile } from '../parse/dockerfile';
 import { parseShell } from '../parse/shell';
 import { parseImageRef, type Provision } from './base-images';
+import { recipeLocation, recipeOrigins, recipeRange, recipeSource, runMake, UNKNOWN, type MakeFiles, type RecipeLine } from './makefile';
 import type { CopyLink, Stage } from './model';
 import { chainOf } from './queries';
+import { MAX_INDIRECT_DEPTH, rangeIn, scriptPath, scriptRunOf, stageFile, type SourceFile } from './scripts';
+import { stageFiles, type StageFiles } from './stage-files';
 
 /** Variables a command sees. `undefined` value: set, but to something the Dockerfile does not tell (an ARG without default, `$(…)`). */
 export type Environment = ReadonlyMap<string, string | undefined>;
@@ -22,6 +53,33 @@ export interface CommandWord {
   text: string;
   /** Exactly where the word is; undefined when the command was not read from the document text (exec form, `sh -c`). */
   range: Range | undefined;
+  /** The file `range` is in, relative to the Dockerfile's folder (a Makefile, a script); undefined: the Dockerfile. */
+  path?: string;
+  /** Makefile variables whose expansion produced (part of) this word, outermost references in order. */
+  origins?: VariableOrigin[];
+}
+
+/** A place in a build-context file other than the Dockerfile. */
+export interface FileLocation {
+  /** Relative to the Dockerfile's folder, as `Finding.path` and `FileEdit.path`. */
+  path: string;
+  range: Range;
+}
+
+/** Where a Makefile variable's value came from. */
+export interface VariableOrigin {
+  /** The variable's name, e.g. `LDFLAGS`. */
+  variable: string;
+  /** 'makefile': an assignment in a Makefile (see `definition`); 'environment': the RUN's env (incl. `?=` kept);
+   *  'command-line': `make VAR=…`; 'default': make's built-in (`CC` = cc); 'undefined': expands to nothing. */
+  source: 'makefile' | 'environment' | 'command-line' | 'default' | 'undefined';
+  /** source 'makefile': the value text of the last assignment that contributed (for `+=` chains, the last `+=`);
+   *  an empty range right after the operator when the value is empty. Appending text at `range.end` adds to the value. */
+  definition?: FileLocation;
+  /** source 'makefile': the operator of that assignment (`=`, `:=`, `::=`, `?=`, `+=`, `!=`). */
+  operator?: string;
+  /** source 'makefile': the whole assignment line (with `override`/`export`), e.g. to insert a line after it. */
+  assignment?: FileLocation;
 }
 
 /** One simple command run by a RUN instruction, with the context it runs in. */
@@ -39,6 +97,13 @@ export interface ResolvedCommand {
   range: Range;
   /** Where inline assignments would be inserted, when the text maps exactly onto the document. */
   insertAt: Range['start'] | undefined;
+  /** A command written in a Makefile recipe or a script reached from the RUN: where it is written
+   *  (its words' ranges are in `location.path` too). Undefined: written in the Dockerfile. */
+  location?: FileLocation;
+  /** The RUN-level make/script command that led here (outermost), for a summary on the Dockerfile's RUN line. */
+  via?: BuildCommand;
+  /** Makefile recipe lines: every variable the line referenced (including ones that expanded to nothing). */
+  variables?: VariableOrigin[];
 }
 
 export type BuildKind = 'go-build' | 'go-install' | 'c-link' | 'indirect' | 'other';
@@ -53,6 +118,10 @@ export interface IndirectBuild {
   targets: string[];
   /** make `VAR=value` arguments. */
   variables: ReadonlyMap<string, string | undefined>;
+  /** The Makefile or script read from the build context, relative to the Dockerfile's folder; undefined when not visible. */
+  source?: string;
+  /** The commands it runs that build (each also in `Facts.builds`, with `via`); undefined when the file is not visible. */
+  resolved?: BuildCommand[];
 }
 
 export interface BuildCommand extends ResolvedCommand {
@@ -94,21 +163,31 @@ export interface BuildFacts {
   artifacts: Artifact[];
 }
 
-export function extractBuilds(doc: ParsedDockerfile, stages: readonly Stage[], target: Stage | undefined, copyLinks: readonly CopyLink[]): BuildFacts {
-  const scans = new StageScanner(doc);
-  const builds = stages.flatMap((stage) => scans.scan(stage).commands.map(classify).filter(isDefined));
+/** Builds of every stage; with a build context, `make` and scripts are followed into the files the stage copied. */
+export function extractBuilds(doc: ParsedDockerfile, stages: readonly Stage[], target: Stage | undefined, copyLinks: readonly CopyLink[], context?: BuildContext): BuildFacts {
+  const scans = new StageScanner(doc, context ? new Resolver(doc, context) : undefined);
+  const builds = stages.flatMap((stage) => scans.scan(stage).builds);
   const artifacts = target ? artifactsOf(target, builds, copyLinks, scans) : [];
   return { builds, artifacts };
 }
 
+/** Scanners without a build context, per document: rules and stage-files ask again and again within one analysis. */
+const plainScanners = new WeakMap<ParsedDockerfile, StageScanner>();
+
+function plainScanner(doc: ParsedDockerfile): StageScanner {
+  let scanner = plainScanners.get(doc);
+  if (!scanner) plainScanners.set(doc, (scanner = new StageScanner(doc)));
+  return scanner;
+}
+
 /** Every simple command the RUNs of this stage (not its parents) run. */
 export function commandsOf(doc: ParsedDockerfile, stage: Stage): ResolvedCommand[] {
-  return new StageScanner(doc).scan(stage).commands;
+  return plainScanner(doc).scan(stage).commands;
 }
 
 /** The WORKDIR in effect at an instruction of this stage; undefined when unknown. */
 export function workdirAt(doc: ParsedDockerfile, stage: Stage, instruction: Instruction): string | undefined {
-  return new StageScanner(doc).scan(stage).workdirAt.get(instruction);
+  return plainScanner(doc).scan(stage).workdirAt.get(instruction);
 }
 
 /** A Go or C/C++ build: a native program whose libc, certificates and linking matter. */
@@ -136,7 +215,10 @@ interface StageState {
 
 interface StageScan {
   end: StageState;
+  /** RUN-level commands only. */
   commands: ResolvedCommand[];
+  /** Builds of the RUNs, each indirect one followed by the builds it resolved to. */
+  builds: BuildCommand[];
   workdirAt: Map<Instruction, string | undefined>;
 }
 
@@ -144,7 +226,10 @@ class StageScanner {
   private readonly scans = new Map<Stage, StageScan>();
   private readonly globalArgs: Map<string, string>;
 
-  constructor(private readonly doc: ParsedDockerfile) {
+  constructor(
+    private readonly doc: ParsedDockerfile,
+    private readonly resolver?: Resolver,
+  ) {
     this.globalArgs = new Map();
     for (const arg of doc.ast.getInitialARGs()) {
       for (const property of arg.getProperties()) this.globalArgs.set(property.getName(), property.getValue() ?? '');
@@ -162,16 +247,15 @@ class StageScanner {
   }
 
   private walk(stage: Stage, state: StageState): StageScan {
-    const commands: ResolvedCommand[] = [];
-    const workdirAt = new Map<Instruction, string | undefined>();
+    const scan: StageScan = { end: state, commands: [], builds: [], workdirAt: new Map() };
     for (const instruction of stage.instructions) {
-      workdirAt.set(instruction, state.workdir);
-      this.apply(stage, instruction, state, commands);
+      scan.workdirAt.set(instruction, state.workdir);
+      this.apply(stage, instruction, state, scan);
     }
-    return { end: state, commands, workdirAt };
+    return scan;
   }
 
-  private apply(stage: Stage, instruction: Instruction, state: StageState, commands: ResolvedCommand[]): void {
+  private apply(stage: Stage, instruction: Instruction, state: StageState, scan: StageScan): void {
     switch (instruction.getKeyword()) {
       case 'ENV':
       case 'ARG':
@@ -184,7 +268,7 @@ class StageScanner {
         state.shell = parseExecForm(instruction.getArgumentsContent() ?? '', this.doc.escapeChar);
         return;
       case 'RUN':
-        commands.push(...runCommands(this.doc, stage, instruction, state));
+        scan.commands.push(...runCommands(this.doc, { stage, instruction, stageState: state, resolver: this.resolver, builds: scan.builds }));
     }
   }
 
@@ -287,6 +371,7 @@ type ShellEvent =
   | { type: 'assign'; assignments: Assignment[] }
   | { type: 'export'; assignments: Assignment[]; names: string[] }
   | { type: 'unset'; names: string[] }
+  | { type: 'function'; name: string; body: ShellEvent[] }
   | { type: 'push' }
   | { type: 'pop' };
 
@@ -389,9 +474,16 @@ function walk(node: Node, events: ShellEvent[]): void {
       // Each element of a pipeline runs in a subshell: its cd and exports do not last.
       for (const child of namedChildren(node)) scoped([child], events);
       return;
+    case 'function_definition': {
+      // Run where it is called (build scripts wrap `go build` in functions), in the caller's shell.
+      const body: ShellEvent[] = [];
+      const bodyNode = node.childForFieldName('body');
+      if (bodyNode) walk(bodyNode, body);
+      events.push({ type: 'function', name: node.childForFieldName('name')?.text ?? '', body });
+      return;
+    }
     case 'command_substitution':
     case 'process_substitution':
-    case 'function_definition':
     case 'heredoc_body':
     case 'comment':
       return;
@@ -493,7 +585,8 @@ function wordValue(word: RawWord, values: Environment): string | undefined {
     if (value === undefined) return undefined;
     result += value;
   }
-  return result;
+  // Text a Makefile could not tell (`$(shell …)`) is marked UNKNOWN in the recipe.
+  return result.includes(UNKNOWN) ? undefined : result;
 }
 
 // ---------------------------------------------------------------------------
@@ -504,31 +597,74 @@ interface ShellState {
   env: ReadonlyMap<string, string | undefined>;
   /** Unexported shell variables: they expand, but programs do not see them. */
   vars: ReadonlyMap<string, string | undefined>;
+  /** Shell functions defined so far: their bodies run where they are called. */
+  functions: ReadonlyMap<string, { body: ShellEvent[]; source: TextSource }>;
 }
 
 const SH_LIKE = /^(sh|bash|ash|dash|zsh|ksh|mksh|busybox)$/;
 
-function runCommands(doc: ParsedDockerfile, stage: Stage, instruction: Instruction, stage_: StageState): ResolvedCommand[] {
-  const command = commandOf(doc, instruction);
+interface RunContext {
+  stage: Stage;
+  instruction: Instruction;
+  stageState: StageState;
+  /** Follows make and scripts into the build context; undefined without one. */
+  resolver: Resolver | undefined;
+  /** Where the builds found go, in the order they run. */
+  builds: BuildCommand[];
+}
+
+/** Where interpreted shell text is written: how its offsets map to ranges, and how it was reached. */
+interface TextSource {
+  /** The range reported as the command's (always in the Dockerfile). */
+  command(start: number, end: number): Range;
+  insertAt(start: number): Range['start'] | undefined;
+  word(start: number, end: number, written: string): Omit<CommandWord, 'value'>;
+  /** Set for text in another file. */
+  location?(start: number, end: number): FileLocation | undefined;
+  /** Recipe lines: the variables the line referenced. */
+  variables?: VariableOrigin[];
+  /** The RUN-level command that led here; undefined in the RUN itself. */
+  via?: BuildCommand;
+  depth: number;
+  /** Context paths of the scripts being run, outermost first (a script running itself is not followed again). */
+  chain: readonly string[];
+  /** `make VAR=value` arguments of the enclosing make: recursive makes get them through MAKEFLAGS. */
+  makeVariables?: ReadonlyMap<string, string | undefined>;
+}
+
+function dockerfileSource(rangeOf: (start: number, end: number) => Range, exact: ((start: number, end: number) => Range) | undefined): TextSource {
+  return {
+    command: rangeOf,
+    insertAt: (start) => exact?.(start, start).start,
+    word: (start, end, written) => ({ text: written, range: exact?.(start, end) }),
+    depth: 0,
+    chain: [],
+  };
+}
+
+function runCommands(doc: ParsedDockerfile, run: RunContext): ResolvedCommand[] {
+  const command = commandOf(doc, run.instruction);
   if (!command) return [];
-  const shellState: ShellState = { cwd: stage_.workdir, env: new Map(stage_.env), vars: new Map() };
-  const context = { stage, instruction, stageState: stage_ };
+  const stageState = run.stageState;
+  const shellState: ShellState = { cwd: stageState.workdir, env: new Map(stageState.env), vars: new Map(), functions: new Map() };
   if (command.form === 'exec') {
     const argv = command.argv ?? [];
     const script = shellScriptArgument(argv);
+    const source = dockerfileSource(() => command.range, undefined);
     if (script === undefined) {
       const words = argv.map((value) => ({ value, text: value, range: undefined }));
-      return [resolved(context, shellState, words, shellState.env, command.range, undefined)];
+      const resolvedCommand = resolved(run, shellState, words, shellState.env, command.range, undefined, source);
+      afterCommand(run, resolvedCommand, shellState, source);
+      return [resolvedCommand];
     }
-    const events = scriptEvents(script, doc.escapeChar);
-    return interpret(context, events, shellState, () => command.range, undefined);
+    return interpret(run, scriptEvents(script, doc.escapeChar), shellState, source);
   }
-  const shell = stage_.shell;
+  const shell = stageState.shell;
   if (shell && !SH_LIKE.test(path.posix.basename(shell[0] ?? ''))) return [];
   const events = scriptEvents(command.text, doc.escapeChar);
   const base = offsetAt(doc, command.range.start);
   const at = (start: number, end: number) => ({ start: positionAt(doc, base + start), end: positionAt(doc, base + end) });
-  return interpret(context, events, shellState, at, at);
+  return interpret(run, events, shellState, dockerfileSource(at, at));
 }
 
 /** `["/bin/sh", "-c", "script"]`: the script. */
@@ -538,15 +674,7 @@ function shellScriptArgument(argv: readonly string[]): string | undefined {
   return flag > 0 ? argv[flag + 1] : undefined;
 }
 
-interface RunContext {
-  stage: Stage;
-  instruction: Instruction;
-  stageState: StageState;
-}
-
-type RangeOf = (start: number, end: number) => Range;
-
-function interpret(context: RunContext, events: readonly ShellEvent[], state: ShellState, rangeOf: RangeOf, exact: RangeOf | undefined): ResolvedCommand[] {
+function interpret(run: RunContext, events: readonly ShellEvent[], state: ShellState, source: TextSource): ResolvedCommand[] {
   const commands: ResolvedCommand[] = [];
   const saved: ShellState[] = [];
   let current = state;
@@ -569,11 +697,28 @@ function interpret(context: RunContext, events: readonly ShellEvent[], state: Sh
         current.env = without(current.env, event.names);
         current.vars = without(current.vars, event.names);
         break;
-      case 'command':
-        commands.push(commandFrom(context, current, event, rangeOf, exact));
+      case 'function':
+        current.functions = new Map(current.functions).set(event.name, { body: event.body, source });
+        break;
+      case 'command': {
+        const command = commandFrom(run, current, event, source);
+        commands.push(command);
+        commands.push(...afterCommand(run, command, current, source));
+      }
     }
   }
   return commands;
+}
+
+/** A command's effects beyond its own words: a shell function's body runs; a build is recorded and, when indirect, followed. */
+function afterCommand(run: RunContext, command: ResolvedCommand, state: ShellState, source: TextSource): ResolvedCommand[] {
+  const fn = state.functions.get(command.argv[0] ?? '');
+  if (fn) return fn.source.depth < MAX_INDIRECT_DEPTH ? interpret(run, fn.body, state, { ...fn.source, depth: fn.source.depth + 1 }) : [];
+  const build = classify(command);
+  if (!build) return [];
+  run.builds.push(build);
+  if (build.kind === 'indirect') run.resolver?.resolve(run, build, state, source);
+  return [];
 }
 
 // The maps of a ShellState are never changed in place, only replaced: commands and
@@ -607,23 +752,26 @@ function exportVariables(state: ShellState, event: { assignments: Assignment[]; 
   state.vars = without(state.vars, event.names);
 }
 
-function commandFrom(context: RunContext, state: ShellState, event: Extract<ShellEvent, { type: 'command' }>, rangeOf: RangeOf, exact: RangeOf | undefined): ResolvedCommand {
+function commandFrom(run: RunContext, state: ShellState, event: Extract<ShellEvent, { type: 'command' }>, source: TextSource): ResolvedCommand {
   const values = valuesOf(state);
   let env = state.env;
   for (const { name, value } of event.assignments) env = withValue(env, name, value ? wordValue(value, values) : '');
-  const words = event.words.map((word) => ({ value: wordValue(word, values), text: word.text, range: exact?.(word.start, word.end) }));
-  const command = resolved(context, state, words, env, rangeOf(event.start, event.end), exact?.(event.start, event.start).start);
+  const words = event.words.map((word) => ({ value: wordValue(word, values), ...source.word(word.start, word.end, word.text) }));
+  const command = resolved(run, state, words, env, source.command(event.start, event.end), source.insertAt(event.start), source, event);
   applyBuiltin(state, command.argv, words);
   return command;
 }
 
-function resolved(context: RunContext, state: ShellState, allWords: CommandWord[], outerEnv: Environment, range: Range, insertAt: Range['start'] | undefined): ResolvedCommand {
+function resolved(run: RunContext, state: ShellState, allWords: CommandWord[], outerEnv: Environment, range: Range, insertAt: Range['start'] | undefined, source: TextSource, at?: { start: number; end: number }): ResolvedCommand {
   const { words, env } = unwrap(allWords, outerEnv);
   const goCommand = path.posix.basename(words[0]?.value ?? '').replace(/^xx-/, '') === 'go';
-  if (goCommand) recordGoEnv(context.stageState.goEnv, words);
+  if (goCommand) recordGoEnv(run.stageState.goEnv, words);
   // `go env -w` settings apply to the go command like environment variables (which override them).
-  const commandEnv = goCommand && context.stageState.goEnv.size > 0 ? new Map([...context.stageState.goEnv, ...env]) : env;
-  return { stage: context.stage, instruction: context.instruction, argv: words.map((word) => word.value ?? word.text), words, env: commandEnv, cwd: state.cwd, range, insertAt };
+  const commandEnv = goCommand && run.stageState.goEnv.size > 0 ? new Map([...run.stageState.goEnv, ...env]) : env;
+  const argv = words.map((word) => word.value ?? word.text);
+  const location = at && source.location?.(at.start, at.end);
+  // One object shape for every command: builds copy them by spreading, which is fast only for a shared shape.
+  return { stage: run.stage, instruction: run.instruction, argv, words, env: commandEnv, cwd: state.cwd, range, insertAt, location, via: source.via, variables: source.variables };
 }
 
 /** `go env -w K=V` writes Go's config file: it lasts for later RUNs and FROM-children, like ENV. */
@@ -678,6 +826,127 @@ function applyBuiltin(state: ShellState, argv: readonly string[], words: readonl
 }
 
 // ---------------------------------------------------------------------------
+// Following make and scripts into the build context.
+
+/** Recipe lines and script runs followed per analysis: a bound for generated or pathological Makefiles. */
+const MAX_FOLLOWED = 5000;
+
+class Resolver {
+  private readonly filesOf = new Map<Stage, StageFiles>();
+  private followed = 0;
+
+  constructor(
+    private readonly doc: ParsedDockerfile,
+    private readonly context: BuildContext,
+  ) {}
+
+  /** Interprets what an indirect build runs; its builds go to `run.builds` after it and to `build.indirect.resolved`. */
+  resolve(run: RunContext, build: BuildCommand, state: ShellState, source: TextSource): void {
+    const indirect = build.indirect;
+    if (!indirect || source.depth >= MAX_INDIRECT_DEPTH || this.followed >= MAX_FOLLOWED) return;
+    const nested: RunContext = { ...run, builds: [] };
+    const via = source.via ?? build;
+    let followed: boolean;
+    try {
+      followed = indirect.runner === 'make' ? this.make(nested, build, indirect, source, via) : this.script(nested, build, indirect, state, source, via);
+    } catch {
+      // Files from the build context are arbitrary text: what cannot be followed is not visible, and the Dockerfile's analysis goes on.
+      return;
+    }
+    if (!followed) return;
+    indirect.resolved = nested.builds;
+    run.builds.push(...nested.builds);
+  }
+
+  private make(run: RunContext, build: BuildCommand, indirect: IndirectBuild, source: TextSource, via: BuildCommand): boolean {
+    if (indirect.dir === undefined) return false;
+    const commandLine = new Map([...(source.makeVariables ?? []), ...indirect.variables]);
+    const request = { dir: indirect.dir, file: indirect.file, targets: indirect.targets, commandLine, env: build.env };
+    const result = runMake(request, this.makeFiles(run.stage));
+    if (!result) return false;
+    indirect.source = result.makefile?.path;
+    for (const line of result.lines) {
+      if (++this.followed > MAX_FOLLOWED) break;
+      const state: ShellState = { cwd: line.cwd, env: line.env, vars: new Map(), functions: new Map() };
+      interpret(run, scriptEvents(line.text, '\\'), state, recipeTextSource(line, via, source, commandLine));
+    }
+    return true;
+  }
+
+  /** A script runs in a new shell with the command's environment; a sourced one (`. ./env.sh`) in the caller's shell, whose state it changes. */
+  private script(run: RunContext, build: BuildCommand, indirect: IndirectBuild, state: ShellState, source: TextSource, via: BuildCommand): boolean {
+    const script = scriptRunOf(build.argv);
+    if (!script) return false;
+    const file = stageFile(this.context, this.stageFiles(run.stage), scriptPath(script, build.cwd));
+    if (!file) return false;
+    indirect.source = file.path;
+    if (source.chain.includes(file.contextPath) || ++this.followed > MAX_FOLLOWED) return true;
+    const scriptState: ShellState = script.sourced ? state : { cwd: build.cwd, env: build.env, vars: new Map(), functions: new Map() };
+    interpret(run, scriptEvents(file.text, '\\'), scriptState, fileTextSource(file, via, source));
+    return true;
+  }
+
+  private stageFiles(stage: Stage): StageFiles {
+    let files = this.filesOf.get(stage);
+    if (!files) this.filesOf.set(stage, (files = stageFiles(this.doc, this.context, stage)));
+    return files;
+  }
+
+  private makeFiles(stage: Stage): MakeFiles {
+    const files = this.stageFiles(stage);
+    let directories: Set<string> | undefined;
+    const isDirectory = (stagePath: string) => {
+      directories ??= new Set([...files.keys()].flatMap(parentsOf));
+      return directories.has(stagePath);
+    };
+    return { read: (stagePath) => stageFile(this.context, files, stagePath), exists: (stagePath) => files.has(stagePath) || isDirectory(stagePath) };
+  }
+}
+
+function parentsOf(file: string): string[] {
+  const parents: string[] = [];
+  for (let dir = path.posix.dirname(file); dir !== '/' && dir !== '.'; dir = path.posix.dirname(dir)) parents.push(dir);
+  return parents;
+}
+
+/** A script's text: offsets are the file's. */
+function fileTextSource(file: SourceFile, via: BuildCommand, parent: TextSource): TextSource {
+  return {
+    command: () => via.range,
+    insertAt: () => undefined,
+    word: (start, end, written) => ({ text: written, range: rangeIn(file, start, end), path: file.path }),
+    location: (start, end) => ({ path: file.path, range: rangeIn(file, start, end) }),
+    via,
+    depth: parent.depth + 1,
+    chain: [...parent.chain, file.contextPath],
+    makeVariables: parent.makeVariables,
+  };
+}
+
+/** A recipe line after make's expansion: offsets map back through the expansion to the Makefile. */
+function recipeTextSource(line: RecipeLine, via: BuildCommand, parent: TextSource, makeVariables: ReadonlyMap<string, string | undefined>): TextSource {
+  const filePath = line.file?.path;
+  return {
+    command: () => via.range,
+    insertAt: () => undefined,
+    word: (start, end) => {
+      const origins = recipeOrigins(line, start, end);
+      const range = recipeRange(line, start, end);
+      return { text: recipeSource(line, start, end), range, ...(range && filePath !== undefined ? { path: filePath } : {}), ...(origins.length > 0 ? { origins } : {}) };
+    },
+    location: (start, end) => {
+      const range = recipeLocation(line, start, end);
+      return range && filePath !== undefined ? { path: filePath, range } : undefined;
+    },
+    variables: line.variables,
+    via,
+    depth: parent.depth + 1,
+    chain: parent.chain,
+    makeVariables,
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Which commands build, and what they write.
 
 const C_COMPILER = /^(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-\d+(?:\.\d+)*)?$/;
@@ -689,15 +958,27 @@ function classify(command: ResolvedCommand): BuildCommand | undefined {
   if (tool === 'go' && command.argv[1] === 'install') return goBuild(command, 'go-install');
   if (C_COMPILER.test(tool) || tool === 'musl-gcc' || tool === 'musl-clang') return cLink(command, tool);
   if (tool === 'make' || tool === 'gmake') return makeBuild(command, tool);
-  const script = scriptRun(command);
-  if (script) return build(command, 'indirect', script.tool, { indirect: script.indirect });
+  const script = scriptBuild(command);
+  if (script) return script;
   if (isOtherBuild(tool, command.argv.slice(1))) return build(command, 'other', tool, {});
   return undefined;
 }
 
 function build(command: ResolvedCommand, kind: BuildKind, tool: string, details: Partial<BuildCommand>): BuildCommand {
+  const { stage, instruction, argv, words, env, cwd, range, insertAt, location, via, variables } = command;
+  // Listed rather than spread: a literal of fixed shape is several times faster to build and to read.
   return {
-    ...command,
+    stage,
+    instruction,
+    argv,
+    words,
+    env,
+    cwd,
+    range,
+    insertAt,
+    location,
+    via,
+    variables,
     kind,
     tool,
     output: undefined,
@@ -839,20 +1120,13 @@ function makeBuild(command: ResolvedCommand, tool: string): BuildCommand {
 
 const MAKE_VALUE_FLAGS = new Set(['-o', '-W', '-I', '--old-file', '--what-if', '--new-file', '--include-dir']);
 
-/** `./build.sh`, `scripts/build.sh`, `sh build.sh`, `bash -e build.sh`. */
-function scriptRun(command: ResolvedCommand): { tool: string; indirect: IndirectBuild } | undefined {
-  const [program, ...rest] = command.argv;
-  if (program === undefined) return undefined;
-  let script: string | undefined;
-  if (SH_LIKE.test(path.posix.basename(program))) {
-    if (rest.some((arg) => /^-\w*c/.test(arg))) return undefined;
-    script = rest.find((arg) => !arg.startsWith('-') && !arg.startsWith('+'));
-  } else if (program.includes('/') && /\.(sh|bash)$/.test(program)) {
-    script = program;
-  }
-  if (script === undefined || script.includes('$')) return undefined;
-  const file = resolvePath(command.cwd, script) ?? script;
-  return { tool: program, indirect: { runner: 'script', dir: file.startsWith('/') ? path.posix.dirname(file) : undefined, file, targets: [], variables: new Map() } };
+/** `./build.sh`, `scripts/build.sh`, `sh build.sh`, `bash -e build.sh`, `. ./env.sh`. */
+function scriptBuild(command: ResolvedCommand): BuildCommand | undefined {
+  const run = scriptRunOf(command.argv);
+  if (!run) return undefined;
+  const file = resolvePath(command.cwd, run.script) ?? run.script;
+  const dir = file.startsWith('/') ? path.posix.dirname(file) : undefined;
+  return build(command, 'indirect', command.argv[0], { indirect: { runner: 'script', dir, file, targets: [], variables: new Map() } });
 }
 
 /** Other toolchains' build commands, by program and the subcommand or task that builds. */
@@ -890,7 +1164,8 @@ interface Located {
 }
 
 function artifactsOf(target: Stage, builds: readonly BuildCommand[], copyLinks: readonly CopyLink[], scans: StageScanner): Artifact[] {
-  const buildsIn = groupBy(builds.filter((b) => b.producesOutput), (b) => b.stage);
+  // A followed make or script is represented by the builds it ran.
+  const buildsIn = groupBy(builds.filter((b) => b.producesOutput && !b.indirect?.resolved?.length), (b) => b.stage);
   const linksInto = groupBy(copyLinks, (link) => link.into);
   const located = new Map<Stage, Located[]>();
   const locate = (stage: Stage): Located[] => {
@@ -990,8 +1265,4 @@ export function globPattern(glob: string): RegExp {
 
 function join(dir: string, rest: string): string {
   return normalize(path.posix.join(dir, rest));
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }

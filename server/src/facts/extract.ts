@@ -3,6 +3,7 @@ import type { Copy, From, Instruction } from 'dockerfile-ast';
 import { classifyImage } from './base-images';
 import { extractBuilds } from './builds';
 import type { CopyLink, Facts, FactsOptions, Stage } from './model';
+import { extractSources, tlsUseOf } from './sources';
 import { chainOf } from './queries';
 import { copyFromValue, type ParsedDockerfile } from '../parse/dockerfile';
 
@@ -12,8 +13,10 @@ export function extractFacts(doc: ParsedDockerfile, options: FactsOptions = {}):
   const runtimeChain = target ? chainOf(target) : [];
   const copyLinks = stages.flatMap((stage) => copyLinksOf(stage, stages));
   const builders = buildersOf(runtimeChain, copyLinks);
-  const { builds, artifacts } = extractBuilds(doc, stages, target, copyLinks);
-  return { doc, context: options.context, stages, target, runtimeChain, builders, copyLinks, builds, artifacts };
+  const { builds, artifacts: found } = extractBuilds(doc, stages, target, copyLinks, options.context);
+  const sources = extractSources(doc, options.context, builds);
+  const artifacts = found.map((artifact) => ({ ...artifact, tlsUse: tlsUseOf(artifact.build, sources.get(artifact.build)) }));
+  return { doc, context: options.context, stages, target, runtimeChain, builders, copyLinks, builds, artifacts, sources };
 }
 
 function buildStages(doc: ParsedDockerfile): Stage[] {

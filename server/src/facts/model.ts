@@ -5,6 +5,7 @@ import type { BaseImageInfo } from './base-images';
 import type { Artifact, BuildCommand } from './builds';
 import type { ParsedDockerfile } from '../parse/dockerfile';
 import type { BuildContext } from '../context/build-context';
+import type { BuildSources } from './sources';
 
 export interface Stage {
   index: number;
@@ -46,6 +47,8 @@ export interface Facts {
   builds: BuildCommand[];
   /** Build outputs that end up in the target: through COPY --from, or built in the runtime chain. */
   artifacts: Artifact[];
+  /** What each native build (go build/install, C link) compiles from the build context; empty without a context. */
+  sources: ReadonlyMap<BuildCommand, BuildSources>;
 }
 
 export interface FactsOptions {

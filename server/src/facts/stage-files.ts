@@ -20,7 +20,7 @@ export function stageFiles(doc: ParsedDockerfile, context: BuildContext, stage: 
       const { sources, destination } = copyPaths(instruction as Parameters<typeof copyPaths>[0]);
       const workdir = workdirAt(doc, member, instruction) ?? '/';
       const into = path.posix.resolve(workdir, destination);
-      const intoDirectory = sources.length > 1 || /\/\.?$/.test(destination) || sources.some(hasGlob);
+      const intoDirectory = sources.length > 1 || sources.some(hasGlob) || isDirectory(destination, into, workdir, files);
       for (const source of sources) copySource(context, source, into, intoDirectory, files);
     }
   }
@@ -31,6 +31,15 @@ export function stageFiles(doc: ParsedDockerfile, context: BuildContext, stage: 
 export function filesUnder(files: StageFiles, stageDir: string): [string, string][] {
   const prefix = stageDir.endsWith('/') ? stageDir : `${stageDir}/`;
   return [...files].filter(([stagePath]) => stagePath.startsWith(prefix));
+}
+
+/** A destination that exists as a directory receives files inside it (`.`, WORKDIR, a folder already filled, a bin dir). */
+function isDirectory(destination: string, into: string, workdir: string, files: ReadonlyMap<string, string>): boolean {
+  if (/(^|\/)\.{0,2}$/.test(destination) || into === path.posix.resolve(workdir)) return true;
+  if (/^\/(usr\/(local\/)?)?s?bin$/.test(into)) return true;
+  const prefix = `${into}/`;
+  for (const stagePath of files.keys()) if (stagePath.startsWith(prefix)) return true;
+  return false;
 }
 
 function isContextCopy(instruction: Instruction): boolean {

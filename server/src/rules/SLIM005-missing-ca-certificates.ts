@@ -1,10 +1,13 @@
 // SLIM005: a Go or C program shipped in an image without a CA bundle. Its TLS
-// connections fail with "x509: certificate signed by unknown authority".
+// connections fail with "x509: certificate signed by unknown authority". Silent when
+// the program's sources are visible and use no TLS client, a warning when they do,
+// info while they are not visible.
 import type { Copy, Instruction } from 'dockerfile-ast';
 import { copyFromValue, textOf, type ParsedDockerfile } from '../parse/dockerfile';
 import { commandsOf, globPattern, hasGlob, isNativeBuild, type Artifact } from '../facts/builds';
 import { copyPaths } from '../facts/extract';
 import type { Facts, Stage } from '../facts/model';
+import { tlsEvidence } from '../facts/sources';
 import { chainOf } from '../facts/queries';
 import type { FileEdit, FindingSeverity, Fix, Range, Rule } from './types';
 
@@ -113,10 +116,27 @@ function aptMayPullCerts(doc: ParsedDockerfile, stage: Stage): boolean {
 function messageOf(facts: Facts, artifact: Artifact): string {
   const image = facts.target?.rootImage ?? 'the base image';
   const remedy = installsInRuntime(facts) ? `Install them: \`RUN ${APT_INSTALL}\`.` : `Copy the bundle from a build stage: \`COPY --from=${artifact.link?.sourceRef ?? '<builder>'} ${CERTS_FILE} /etc/ssl/certs/\`.`;
+  const missing = `${image} has no CA bundle (/etc/ssl/certs) and nothing installs or copies one`;
+  const evidence = artifact.tlsUse === 'yes' ? evidenceOf(facts, artifact) : undefined;
+  if (evidence) {
+    return (
+      `${describe(artifact)} makes TLS connections (${evidence}) but ships in an image without CA certificates: ${missing}. ` +
+      `Its TLS connections (HTTPS, TLS databases, cloud APIs) fail with \`x509: certificate signed by unknown authority\`. ${remedy}`
+    );
+  }
   return (
-    `${describe(artifact)} ships in an image without CA certificates: ${image} has no CA bundle (/etc/ssl/certs) and nothing installs or copies one. ` +
+    `${describe(artifact)} ships in an image without CA certificates: ${missing}. ` +
     `If the program makes TLS connections (HTTPS, TLS databases, cloud APIs) they fail with \`x509: certificate signed by unknown authority\`. ${remedy}`
   );
+}
+
+/** "package `example.com/app` imports `net/http` at main.go:5", or the C call that shows it. */
+function evidenceOf(facts: Facts, artifact: Artifact): string | undefined {
+  const sources = facts.sources.get(artifact.build);
+  const evidence = sources && tlsEvidence(sources);
+  if (!evidence) return undefined;
+  const at = `${evidence.location.path}:${evidence.location.range.start.line + 1}`;
+  return evidence.importer !== undefined ? `package \`${evidence.importer}\` imports \`${evidence.what}\` at ${at}` : `it calls \`${evidence.what}\` at ${at}`;
 }
 
 function describe(artifact: Artifact): string {
