@@ -367,7 +367,7 @@ interface Assignment {
 }
 
 type ShellEvent =
-  | { type: 'command'; assignments: Assignment[]; words: RawWord[]; start: number; end: number }
+  | { type: 'command'; assignments: Assignment[]; words: RawWord[]; start: number; end: number; uncertain?: boolean }
   | { type: 'assign'; assignments: Assignment[] }
   | { type: 'export'; assignments: Assignment[]; names: string[] }
   | { type: 'unset'; names: string[] }
@@ -415,7 +415,17 @@ function parseEvents(text: string, escapeChar: string): ShellEvent[] | undefined
   }
   const events: ShellEvent[] = [];
   walk(root, events);
+  // Where the shell cannot parse the text, an inserted `VAR=value` may not attach to the
+  // command it was meant for: such commands offer no insertion point.
+  if (root.hasError) markUncertain(events);
   return events;
+}
+
+function markUncertain(events: ShellEvent[]): void {
+  for (const event of events) {
+    if (event.type === 'command') event.uncertain = true;
+    else if (event.type === 'function') markUncertain(event.body);
+  }
 }
 
 /** `RUN <<EOF` runs the here-document as the script: blank everything but its body (offsets kept). */
@@ -757,7 +767,7 @@ function commandFrom(run: RunContext, state: ShellState, event: Extract<ShellEve
   let env = state.env;
   for (const { name, value } of event.assignments) env = withValue(env, name, value ? wordValue(value, values) : '');
   const words = event.words.map((word) => ({ value: wordValue(word, values), ...source.word(word.start, word.end, word.text) }));
-  const command = resolved(run, state, words, env, source.command(event.start, event.end), source.insertAt(event.start), source, event);
+  const command = resolved(run, state, words, env, source.command(event.start, event.end), event.uncertain ? undefined : source.insertAt(event.start), source, event);
   applyBuiltin(state, command.argv, words);
   return command;
 }

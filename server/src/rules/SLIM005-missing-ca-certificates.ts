@@ -9,6 +9,7 @@ import { copyPaths } from '../facts/extract';
 import type { Facts, Stage } from '../facts/model';
 import { tlsEvidence } from '../facts/sources';
 import { chainOf } from '../facts/queries';
+import { lineAfter, packageInstall, stageLabel } from './go-c-builds';
 import type { FileEdit, FindingSeverity, Fix, Range, Rule } from './types';
 
 const CERTS_FILE = '/etc/ssl/certs/ca-certificates.crt';
@@ -103,10 +104,9 @@ function normalize(path: string): string {
 
 /** apt installs recommended packages by default, and curl, wget, git and others recommend ca-certificates. */
 function aptMayPullCerts(doc: ParsedDockerfile, stage: Stage): boolean {
-  return commandsOf(doc, stage).some(({ argv }) => {
-    const tool = argv[0]?.split('/').pop();
-    if (tool !== 'apt-get' && tool !== 'apt' && tool !== 'aptitude') return false;
-    return argv.includes('install') && !argv.some((arg) => arg === '--no-install-recommends' || /Install-Recommends=(false|0)/i.test(arg));
+  return commandsOf(doc, stage).some((command) => {
+    const install = packageInstall(command);
+    return install?.manager === 'apt' && !install.cross && install.recommends;
   });
 }
 
@@ -144,10 +144,6 @@ function describe(artifact: Artifact): string {
   return artifact.path ? `${language} \`${artifact.path}\`` : `${language} built in stage ${stageLabel(artifact.build.stage)}`;
 }
 
-function stageLabel(stage: Stage): string {
-  return stage.name ? `\`${stage.name}\`` : `#${stage.index}`;
-}
-
 /** A Debian or Ubuntu runtime can install the bundle itself. */
 function installsInRuntime(facts: Facts): boolean {
   return facts.runtimeChain[0]?.base.class === 'glibc';
@@ -156,31 +152,17 @@ function installsInRuntime(facts: Facts): boolean {
 function fixesOf(facts: Facts, artifact: Artifact): Fix[] {
   const runtimeRoot = facts.runtimeChain[0];
   if (installsInRuntime(facts)) {
-    return [{ title: 'Install ca-certificates', edits: [insertAfter(facts.doc, runtimeRoot.from, 'RUN', APT_INSTALL)] }];
+    return [{ title: 'Install ca-certificates', edits: [lineAfter(facts.doc, runtimeRoot.from, 'RUN', APT_INSTALL)] }];
   }
   const link = artifact.link;
   if (!link?.source) return [];
-  const edits: FileEdit[] = [insertAfter(facts.doc, link.copy, 'COPY', `--from=${link.sourceRef} ${CERTS_FILE} /etc/ssl/certs/`)];
+  const edits: FileEdit[] = [lineAfter(facts.doc, link.copy, 'COPY', `--from=${link.sourceRef} ${CERTS_FILE} /etc/ssl/certs/`)];
   const builderChain = chainOf(link.source);
   const builderBase = builderChain[0].base;
   if (builderBase.caBundle === 'no' && !hasCaBundle(facts.doc, builderChain)) {
     const install = builderBase.class === 'glibc' ? APT_INSTALL : builderBase.class === 'musl' && builderBase.shell === 'yes' && !/busybox/.test(builderChain[0].rootImage ?? '') ? APK_INSTALL : undefined;
     if (!install) return [];
-    edits.push(insertAfter(facts.doc, builderChain[0].from, 'RUN', install));
+    edits.push(lineAfter(facts.doc, builderChain[0].from, 'RUN', install));
   }
   return [{ title: `Copy the CA bundle from ${link.sourceRef}`, edits }];
-}
-
-/** A new line after `instruction`, with the keyword in the case the file uses there. */
-function insertAfter(doc: ParsedDockerfile, instruction: Instruction, keyword: string, rest: string): FileEdit {
-  const written = instruction.getInstruction();
-  const line = `${written === written.toLowerCase() ? keyword.toLowerCase() : keyword} ${rest}`;
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
-  const end = instruction.getRange().end;
-  if (end.line + 1 < doc.lines.length) return { range: at(end.line + 1, 0), newText: line + eol };
-  return { range: at(end.line, doc.lines[end.line].length), newText: eol + line };
-}
-
-function at(line: number, character: number): Range {
-  return { start: { line, character }, end: { line, character } };
 }

@@ -1,7 +1,6 @@
 // SLIM201: a Go binary built with cgo on, shipped in an image with no libc. When it
 // uses net, os/user or cgo it is linked against the builder's libc and its loader,
 // and the container fails with "exec /app: no such file or directory".
-import { parseImageRef } from '../facts/base-images';
 import type { BuildCommand } from '../facts/builds';
 import type { Facts } from '../facts/model';
 import { textOf } from '../parse/dockerfile';
@@ -13,6 +12,7 @@ import {
   cgoUse,
   envBeforeRun,
   goFlag,
+  imageHasCompiler,
   isGoBuild,
   ldflagsEdit,
   linkedBuilds,
@@ -79,8 +79,7 @@ function messageOf(facts: Facts, build: BuildCommand, use: CgoUse): string {
 function whyCgoIsOn(build: BuildCommand): string {
   if (build.env.get('CGO_ENABLED') === '1') return 'CGO_ENABLED=1';
   const image = build.stage.rootImage;
-  const fromImage = image !== undefined && /^(golang|gcc|buildpack-deps)$/.test(parseImageRef(image).name);
-  const where = fromImage ? `${image} has a C compiler` : `stage ${stageLabel(build.stage)} installs a C compiler`;
+  const where = imageHasCompiler(image) === 'yes' ? `${image} has a C compiler` : `stage ${stageLabel(build.stage)} installs a C compiler`;
   return `${where} and nothing sets CGO_ENABLED=0`;
 }
 

@@ -2,15 +2,15 @@
 // cgo off (CGO_ENABLED=0, or a golang:*-alpine builder without a C compiler). Go then
 // leaves the cgo files out and the build fails. Reported on the `import "C"` line and
 // summarised on the build command.
-import type { Arg, Env, Instruction } from 'dockerfile-ast';
-import { contextPath } from '../context/build-context';
+import type { Arg, Env } from 'dockerfile-ast';
 import { parseImageRef } from '../facts/base-images';
-import { commandsOf, type BuildCommand, type CommandWord } from '../facts/builds';
+import type { BuildCommand, ResolvedCommand } from '../facts/builds';
 import type { Facts, Stage } from '../facts/model';
 import { chainOf } from '../facts/queries';
 import { buildsForTarget, type CgoSite } from '../facts/sources';
-import { offsetAt, positionAt, textOf } from '../parse/dockerfile';
-import type { FileEdit, Finding, Fix, Range, Rule } from './types';
+import { offsetAt, textOf } from '../parse/dockerfile';
+import { cCompilerAt, contextFileText, inlineCgoValue, isGoBuild, ldflagsEdit, lineAfter, replaceAt, runCommand, sourceFindings, stageLabel, type SourceProblem } from './go-c-builds';
+import type { FileEdit, Fix, Range, Rule } from './types';
 
 const STATIC_LDFLAGS = "-linkmode external -extldflags '-static'";
 const INSTALL_COMPILER = 'apk add --no-cache build-base';
@@ -24,26 +24,18 @@ export const rule: Rule = {
     summary: 'A Go package the build compiles imports "C", but the build disables cgo: the build fails.',
   },
   check(facts) {
-    const findings: Finding[] = [];
-    const reported = new Set<string>();
-    for (const build of buildsForTarget(facts)) {
-      if (build.kind !== 'go-build' && build.kind !== 'go-install') continue;
-      const sites = facts.sources.get(build)?.cgo ?? [];
-      if (sites.length === 0) continue;
-      const cause = cgoOff(facts, build);
-      if (!cause) continue;
-      const fixes = fixesOf(facts, build, cause);
-      for (const site of sites) {
-        const key = `${site.path}:${site.range.start.line}:${site.range.start.character}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        findings.push({ code: 'SLIM202', path: site.path, range: site.range, message: siteMessage(build, cause), fixes });
-      }
-      findings.push({ code: 'SLIM202', range: build.range, message: summaryMessage(sites[0], cause), fixes });
-    }
-    return findings;
+    const problems = buildsForTarget(facts).flatMap((build) => problemOf(facts, build) ?? []);
+    return sourceFindings('SLIM202', problems);
   },
 };
+
+function problemOf(facts: Facts, build: BuildCommand): SourceProblem<CgoSite> | undefined {
+  if (!isGoBuild(build)) return undefined;
+  const sites = facts.sources.get(build)?.cgo ?? [];
+  const cause = sites.length > 0 ? cgoOff(facts, build) : undefined;
+  if (!cause) return undefined;
+  return { build, sites, siteMessage: () => siteMessage(build, cause), summary: summaryMessage(sites[0], cause), fixes: fixesOf(facts, build, cause) };
+}
 
 // ---------------------------------------------------------------------------
 // Why cgo is off.
@@ -63,77 +55,46 @@ function cgoOff(facts: Facts, build: BuildCommand): CgoOff | undefined {
 
 /** golang:*-alpine ships no gcc; installing gcc, clang or build-base (or an unknown package list) gives it one. */
 function missingCompiler(facts: Facts, build: BuildCommand): CgoOff['noCompiler'] {
-  const chain = chainOf(build.stage);
-  const root = chain[0];
+  const root = chainOf(build.stage)[0];
   const image = root.rootImage;
   if (!image || parseImageRef(image).name !== 'golang' || root.base.libc !== 'musl') return undefined;
-  const before = offsetAt(facts.doc, build.range.start);
-  for (const stage of chain) {
-    for (const command of commandsOf(facts.doc, stage)) {
-      if (stage === build.stage && offsetAt(facts.doc, command.range.start) >= before) continue;
-      if (installsCompiler(command.argv, command.words)) return undefined;
-    }
-  }
-  return { image, from: root };
-}
-
-const COMPILER_PACKAGES = /^(gcc|g\+\+|clang\d*|build-base|alpine-sdk|tcc)([=<>~].*)?$/;
-
-function installsCompiler(argv: readonly string[], words: readonly CommandWord[]): boolean {
-  if (!/^(xx-)?apk$/.test(argv[0]?.split('/').pop() ?? '') || !argv.includes('add')) return false;
-  return words.slice(1).some((word) => word.value === undefined || COMPILER_PACKAGES.test(word.value));
+  return cCompilerAt(facts, build) === 'no' ? { image, from: root } : undefined;
 }
 
 // ---------------------------------------------------------------------------
 // Where CGO_ENABLED=0 is set, to turn it into 1.
 
-const CGO_OFF = /\bCGO_ENABLED=(["']?)0\1(?=\s|;|&|\||\)|$)/g;
-
 function settingEdit(facts: Facts, build: BuildCommand): FileEdit | undefined {
   if (build.location) {
-    const inRecipe = inlineInFile(facts, build);
-    if (inRecipe || mentionsCgo(facts, build.location.path)) return inRecipe;
+    const inRecipe = inlineEdit(facts, build);
+    // A Makefile or script that sets CGO_ENABLED itself: an edit in the Dockerfile may not be the one in effect.
+    if (inRecipe || (contextFileText(facts, build.location.path)?.includes('CGO_ENABLED') ?? true)) return inRecipe;
   }
   // A make or script run inherits the RUN's environment.
-  const run = build.via ?? build;
-  return inlineInRun(facts, run) ?? exportedInRun(facts, run) ?? chainSetting(facts, build);
+  const run = runCommand(build);
+  return inlineEdit(facts, run) ?? exportedInRun(facts, run) ?? chainSetting(facts, build);
 }
 
-/** `CGO_ENABLED=0 go build` on a Makefile recipe line or a script line. */
-function inlineInFile(facts: Facts, build: BuildCommand): FileEdit | undefined {
-  const name = build.words[0];
-  if (!name?.range || name.path === undefined) return undefined;
-  const { line: lineNumber, character } = name.range.start;
-  const line = fileText(facts, name.path)?.split(/\r?\n/)[lineNumber];
-  const edit = line === undefined ? undefined : lastMatch(line.slice(0, character), (index) => at(lineNumber, index));
-  return edit && { ...edit, path: name.path };
-}
-
-/** Whether a Makefile or script sets CGO_ENABLED itself: then an edit in the Dockerfile may not be the one in effect. */
-function mentionsCgo(facts: Facts, file: string): boolean {
-  return fileText(facts, file)?.includes('CGO_ENABLED') ?? true;
-}
-
-function fileText(facts: Facts, file: string): string | undefined {
-  return facts.context?.readFile(contextPath(facts.context, file));
-}
-
-/** `CGO_ENABLED=0 go build`, `env CGO_ENABLED=0 make`: before the program's name, in the Dockerfile. */
-function inlineInRun(facts: Facts, run: BuildCommand): FileEdit | undefined {
-  const name = run.words[0];
-  if (!name?.range || name.path !== undefined || run.location) return undefined;
-  return dockerfileMatch(facts, run.range.start, name.range.start);
+/** `CGO_ENABLED=0 go build`, `env CGO_ENABLED=0 make`: the command's own setting, in the Dockerfile or a recipe or script line. */
+function inlineEdit(facts: Facts, command: ResolvedCommand): FileEdit | undefined {
+  const inline = inlineCgoValue(facts, command);
+  const zero = inline && /^(["']?)0\1$/.exec(inline.text);
+  if (!inline || !zero) return undefined;
+  const { line, character } = inline.range.start;
+  const start = { line, character: character + zero[1].length };
+  const range = { start, end: { line, character: start.character + 1 } };
+  return inline.path === undefined ? { range, newText: '1' } : { path: inline.path, range, newText: '1' };
 }
 
 /** `export CGO_ENABLED=0 && go build` earlier in the same RUN. */
-function exportedInRun(facts: Facts, run: BuildCommand): FileEdit | undefined {
+function exportedInRun(facts: Facts, run: ResolvedCommand): FileEdit | undefined {
   if (run.location || !run.words[0]?.range) return undefined;
   const start = run.instruction.getRange().start;
   const text = textOf(facts.doc, { start, end: run.range.start });
   const exported = [...text.matchAll(/\bexport\s+(?:[A-Za-z_]\w*=\S*\s+)*(CGO_ENABLED=(["']?)0\2)(?=\s|;|&|$)/g)].pop();
   if (!exported || exported.index === undefined) return undefined;
   const offset = offsetAt(facts.doc, start) + exported.index + exported[0].length - exported[1].length;
-  return valueEdit(facts, offset + exported[1].indexOf('0'));
+  return oneAt(facts, offset + exported[1].indexOf('0'));
 }
 
 /** ENV or ARG of the stage chain (the last one before the build wins), or `go env -w CGO_ENABLED=0` in an earlier RUN. */
@@ -153,7 +114,7 @@ function chainSetting(facts: Facts, build: BuildCommand): FileEdit | undefined {
     if (instruction.getKeyword() !== 'RUN') continue;
     const text = textOf(facts.doc, instruction.getRange());
     const set = [...text.matchAll(/\bgo\s+env\s+-w\s+(?:\S+\s+)*?(CGO_ENABLED=0)\b/g)].pop();
-    if (set?.index !== undefined) return valueEdit(facts, offsetAt(facts.doc, instruction.getRange().start) + set.index + set[0].length - 1);
+    if (set?.index !== undefined) return oneAt(facts, offsetAt(facts.doc, instruction.getRange().start) + set.index + set[0].length - 1);
   }
   return undefined;
 }
@@ -172,33 +133,12 @@ function globalArg(facts: Facts): FileEdit | undefined {
 function valueIn(facts: Facts, range: Range): FileEdit | undefined {
   const text = textOf(facts.doc, range);
   const index = text.indexOf('0');
-  return index < 0 || text.replace(/["']/g, '') !== '0' ? undefined : valueEdit(facts, offsetAt(facts.doc, range.start) + index);
+  return index < 0 || text.replace(/["']/g, '') !== '0' ? undefined : oneAt(facts, offsetAt(facts.doc, range.start) + index);
 }
 
-function dockerfileMatch(facts: Facts, from: Range['start'], to: Range['start']): FileEdit | undefined {
-  const base = offsetAt(facts.doc, from);
-  return lastMatch(textOf(facts.doc, { start: from, end: to }), (index) => {
-    const position = positionAt(facts.doc, base + index);
-    return at(position.line, position.character);
-  });
-}
-
-/** The `0` of the last CGO_ENABLED=0 in `text`, as an edit to `1`. */
-function lastMatch(text: string, rangeAt: (index: number) => Range): FileEdit | undefined {
-  const match = [...text.matchAll(CGO_OFF)].pop();
-  if (match?.index === undefined) return undefined;
-  const index = match.index + 'CGO_ENABLED='.length + match[1].length;
-  const range = rangeAt(index);
-  return { range: { start: range.start, end: { line: range.start.line, character: range.start.character + 1 } }, newText: '1' };
-}
-
-function valueEdit(facts: Facts, offset: number): FileEdit {
-  const start = positionAt(facts.doc, offset);
-  return { range: { start, end: positionAt(facts.doc, offset + 1) }, newText: '1' };
-}
-
-function at(line: number, character: number): Range {
-  return { start: { line, character }, end: { line, character } };
+/** The `0` at `offset` of the Dockerfile becomes `1`. */
+function oneAt(facts: Facts, offset: number): FileEdit {
+  return replaceAt(facts.doc, offset, 1, '1');
 }
 
 // ---------------------------------------------------------------------------
@@ -208,45 +148,11 @@ function fixesOf(facts: Facts, build: BuildCommand, cause: CgoOff): Fix[] {
   if (cause.setting && !cause.setting.edit) return [];
   const edits: FileEdit[] = [];
   if (cause.setting?.edit) edits.push(cause.setting.edit);
-  if (cause.noCompiler) edits.push(insertAfter(facts, cause.noCompiler.from.from, `RUN ${INSTALL_COMPILER}`));
-  const ldflags = ldflagsEdit(build);
+  if (cause.noCompiler) edits.push(lineAfter(facts.doc, cause.noCompiler.from.from, 'RUN', INSTALL_COMPILER));
+  // A build that already chooses its link mode or external linker flags keeps them.
+  const ldflags = build.ldflags !== undefined && /-linkmode|-extldflags/.test(build.ldflags) ? undefined : ldflagsEdit(facts, build, [STATIC_LDFLAGS], { last: true, spaced: true });
   if (ldflags) edits.push(ldflags);
   return [{ title: 'Enable cgo with static external linking', edits }];
-}
-
-/** `-ldflags "-linkmode external -extldflags '-static'"` after `go build`, or merged into the existing -ldflags. */
-function ldflagsEdit(build: BuildCommand): FileEdit | undefined {
-  if (build.ldflags !== undefined && /-linkmode|-extldflags/.test(build.ldflags)) return undefined;
-  const words = build.words;
-  // Go keeps the last -ldflags.
-  let flagIndex = -1;
-  words.forEach((word, index) => {
-    if (index > 1 && /^--?ldflags(=|$)/.test(word.value ?? '')) flagIndex = index;
-  });
-  if (flagIndex < 0) {
-    const subcommand = words[1];
-    if (!subcommand?.range || subcommand.origins?.length) return undefined;
-    return { path: subcommand.path, range: { start: subcommand.range.end, end: subcommand.range.end }, newText: ` -ldflags "${STATIC_LDFLAGS}"` };
-  }
-  const flag = words[flagIndex];
-  const attached = flag.value?.includes('=') ?? false;
-  const last = attached ? flag : words[flagIndex + 1];
-  if (!flag.range || !last?.range || last.path !== flag.path || flag.origins?.length || last.origins?.length) return undefined;
-  const current = attached ? flag.value?.slice(flag.value.indexOf('=') + 1) : last.value;
-  if (current === undefined) return undefined;
-  const merged = current.trim() === '' ? STATIC_LDFLAGS : `${current.trim()} ${STATIC_LDFLAGS}`;
-  return { path: flag.path, range: { start: flag.range.start, end: last.range.end }, newText: `-ldflags="${merged.replace(/["$`\\]/g, '\\$&')}"` };
-}
-
-/** A new line after `instruction`, in the file's keyword case and line endings. */
-function insertAfter(facts: Facts, instruction: Instruction, line: string): FileEdit {
-  const doc = facts.doc;
-  const written = instruction.getInstruction();
-  const text = written === written.toLowerCase() ? line.replace(/^RUN/, 'run') : line;
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
-  const end = instruction.getRange().end;
-  if (end.line + 1 < doc.lines.length) return { range: at(end.line + 1, 0), newText: text + eol };
-  return { range: at(end.line, doc.lines[end.line].length), newText: eol + text };
 }
 
 // ---------------------------------------------------------------------------
@@ -277,8 +183,4 @@ function summaryMessage(site: CgoSite, cause: CgoOff): string {
     `This build compiles package \`${site.package}\`, which uses cgo (import "C" at ${where}), but ${reasonOf(cause)}. ` +
     `Go leaves the cgo files out and the build fails. ${remedyOf(cause)} (see ${where})`
   );
-}
-
-function stageLabel(stage: Stage): string {
-  return stage.name ? `\`${stage.name}\`` : `#${stage.index}`;
 }

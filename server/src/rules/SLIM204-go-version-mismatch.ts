@@ -8,8 +8,9 @@ import type { BuildCommand } from '../facts/builds';
 import type { Facts, Stage } from '../facts/model';
 import { chainOf } from '../facts/queries';
 import { buildsForTarget, type GoModFacts } from '../facts/sources';
-import { offsetAt, positionAt, textOf } from '../parse/dockerfile';
+import { offsetAt, textOf } from '../parse/dockerfile';
 import { isNewer, parseGoVersion, type GoModVersion, type GoVersion } from '../sources/gomod';
+import { isGoBuild, replaceAt } from './go-c-builds';
 import type { FileEdit, Finding, Fix, Range, Rule } from './types';
 
 export const rule: Rule = {
@@ -24,7 +25,7 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     const reported = new Set<string>();
     for (const build of buildsForTarget(facts)) {
-      if (build.kind !== 'go-build' && build.kind !== 'go-install') continue;
+      if (!isGoBuild(build)) continue;
       const goMod = facts.sources.get(build)?.goMod;
       const builder = goMod && builderOf(build);
       if (!goMod || !builder || switchesToolchain(build, builder.version)) continue;
@@ -113,7 +114,7 @@ function tagEdit(facts: Facts, builder: Builder, version: string): FileEdit | un
   const written = textOf(facts.doc, builder.range);
   const colon = written.lastIndexOf(':');
   if (colon > written.lastIndexOf('/') && written.startsWith(builder.versionText, colon + 1)) {
-    return replaceAt(facts, offsetAt(facts.doc, builder.range.start) + colon + 1, builder.versionText.length, version);
+    return replaceAt(facts.doc, offsetAt(facts.doc, builder.range.start) + colon + 1, builder.versionText.length, version);
   }
   for (const name of written.match(/\$\{?(\w+)/g)?.map((reference) => reference.replace(/^\$\{?/, '')) ?? []) {
     for (const arg of facts.doc.ast.getInitialARGs()) {
@@ -123,15 +124,11 @@ function tagEdit(facts: Facts, builder: Builder, version: string): FileEdit | un
       const value = textOf(facts.doc, range);
       const index = value.indexOf(builder.versionText);
       if (index >= 0 && !/\d/.test(value[index + builder.versionText.length] ?? '')) {
-        return replaceAt(facts, offsetAt(facts.doc, range.start) + index, builder.versionText.length, version);
+        return replaceAt(facts.doc, offsetAt(facts.doc, range.start) + index, builder.versionText.length, version);
       }
     }
   }
   return undefined;
-}
-
-function replaceAt(facts: Facts, offset: number, length: number, newText: string): FileEdit {
-  return { range: { start: positionAt(facts.doc, offset), end: positionAt(facts.doc, offset + length) }, newText };
 }
 
 // ---------------------------------------------------------------------------

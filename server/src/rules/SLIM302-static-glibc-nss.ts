@@ -3,9 +3,10 @@
 // the glibc version it was linked with. Reported on each call in the C sources and
 // summarised on the link command. No fix: the remedy is a musl toolchain.
 import type { BuildCommand } from '../facts/builds';
-import type { Facts, Stage } from '../facts/model';
+import type { Facts } from '../facts/model';
 import { buildsForTarget, type CallSite } from '../facts/sources';
-import type { Finding, Rule } from './types';
+import { buildLibc, cLinkIsStatic, sourceFindings, stageLabel, type SourceProblem } from './go-c-builds';
+import type { Rule } from './types';
 
 export const rule: Rule = {
   meta: {
@@ -16,30 +17,16 @@ export const rule: Rule = {
     summary: 'A static glibc C program calls NSS functions (getaddrinfo, getpwnam, dlopen…) that load shared libraries at run time.',
   },
   check(facts) {
-    const findings: Finding[] = [];
-    const reported = new Set<string>();
-    for (const build of buildsForTarget(facts)) {
-      if (build.kind !== 'c-link' || !linksStaticGlibc(build)) continue;
-      const calls = facts.sources.get(build)?.nssCalls ?? [];
-      if (calls.length === 0) continue;
-      for (const call of calls) {
-        const key = `${call.path}:${call.range.start.line}:${call.range.start.character}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        findings.push({ code: 'SLIM302', path: call.path, range: call.range, message: callMessage(facts, build, call), fixes: [] });
-      }
-      findings.push({ code: 'SLIM302', range: build.range, message: summaryMessage(build, calls), fixes: [] });
-    }
-    return findings;
+    return sourceFindings('SLIM302', buildsForTarget(facts).flatMap((build) => problemOf(facts, build) ?? []));
   },
 };
 
-const MUSL_COMPILER = /(^|-)musl(-|$)/;
-
-/** `-static` (or `-static-pie`, `-Wl,-static`) with a glibc compiler: the builder's, unless it is a musl wrapper. */
-function linksStaticGlibc(build: BuildCommand): boolean {
-  const isStatic = build.static || build.argv.some((arg) => /^-Wl,(.*,)?-?-static(,|$)/.test(arg));
-  return isStatic && !MUSL_COMPILER.test(build.tool) && build.stage.base.libc === 'glibc';
+/** A link with `-static` (or `-static-pie`, `-Wl,-static`) against glibc (not through a musl wrapper) whose sources call NSS functions. */
+function problemOf(facts: Facts, build: BuildCommand): SourceProblem<CallSite> | undefined {
+  if (build.kind !== 'c-link' || !cLinkIsStatic(build) || buildLibc(build) !== 'glibc') return undefined;
+  const calls = facts.sources.get(build)?.nssCalls ?? [];
+  if (calls.length === 0) return undefined;
+  return { build, sites: calls, siteMessage: (call) => callMessage(facts, build, call), summary: summaryMessage(build, calls), fixes: [] };
 }
 
 function warning(name: string): string {
@@ -73,8 +60,4 @@ function remedy(facts: Facts): string {
   const runtime = facts.target?.base.libc;
   const keepDynamic = runtime === 'glibc' ? ' or drop -static and ship it on the glibc runtime' : '';
   return `Build with a musl toolchain (an alpine builder, or musl-gcc), whose static libc needs no shared modules${keepDynamic}.`;
-}
-
-function stageLabel(stage: Stage): string {
-  return stage.name ? `\`${stage.name}\`` : `#${stage.index}`;
 }

@@ -1,7 +1,6 @@
 // SLIM303: a dynamically linked program built against one libc (musl or glibc) and
 // shipped on the other. Its loader is missing there, and the container fails with
 // "exec /app: no such file or directory".
-import path from 'node:path';
 import type { Copy } from 'dockerfile-ast';
 import type { Libc } from '../facts/base-images';
 import type { BuildCommand } from '../facts/builds';
@@ -17,6 +16,8 @@ import {
   goFlag,
   isGoBuild,
   linkedBuilds,
+  packageInstall,
+  packageName,
   pureGoNetAndUser,
   runtimeImage,
   shippedPath,
@@ -77,10 +78,10 @@ function runtimeHasOtherLoader(facts: Facts, runtimeLibc: Libc): boolean {
 }
 
 function installs(facts: Facts, stage: Stage, wanted: RegExp): boolean {
-  return stageCommands(facts, stage).some(({ argv }) => {
-    const tool = path.posix.basename(argv[0] ?? '');
-    if (!/^(apk|apt-get|apt|aptitude)$/.test(tool) || !argv.some((arg) => arg === 'add' || arg === 'install')) return false;
-    return argv.slice(1).some((arg) => wanted.test(arg.replace(/[=:].*$/, '')));
+  return stageCommands(facts, stage).some((command) => {
+    const install = packageInstall(command);
+    if (!install || install.manager === 'rpm' || install.cross) return false;
+    return install.args.some((arg) => arg !== undefined && wanted.test(packageName(arg)));
   });
 }
 

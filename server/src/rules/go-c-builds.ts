@@ -1,17 +1,18 @@
-// What the Go and C build rules (SLIM201, SLIM203, SLIM205, SLIM301, SLIM303) ask
-// about a build: does it reach the target, is cgo on, which libc does it link
-// against, which linker flags does it pass; and the edits their fixes make.
+// What the Go and C build rules (SLIM201–SLIM205, SLIM301–SLIM303, and SLIM005 for
+// shipped programs) ask about a build: does it reach the target, is cgo on, is there
+// a C compiler, which libc does it link against, which linker flags does it pass; the
+// edits their fixes make, and their findings.
 import path from 'node:path';
 import type { Instruction } from 'dockerfile-ast';
 import { contextPath } from '../context/build-context';
-import { lineStarts } from '../parse/dockerfile';
+import { lineStarts, positionAt, type ParsedDockerfile } from '../parse/dockerfile';
 import { parseImageRef, type Libc } from '../facts/base-images';
 import { commandsOf, type BuildCommand, type CommandWord, type ResolvedCommand } from '../facts/builds';
 import type { Facts, Stage } from '../facts/model';
 import { chainOf } from '../facts/queries';
 import type { SourceLocation } from '../facts/sources';
 import type { FileEdit, Finding, FindingSeverity, Fix, Range } from './types';
-import { insertBefore, styleOf } from './users';
+import { insertBefore, keyword, styleOf } from './users';
 
 export type Answer = 'yes' | 'no' | 'unknown';
 
@@ -183,52 +184,70 @@ export function cgoUse(facts: Facts, build: BuildCommand): CgoUse {
   return { answer: sources.visible ? 'no' : 'unknown', needsCgo: false };
 }
 
-/** Whether a C compiler is on the build's PATH when it runs: the base image's, or one installed before it. */
+/**
+ * Whether a C compiler is on the build's PATH when it runs: installed before it in its
+ * stage chain, else the base image's. 'unknown' where an earlier install may have
+ * brought one (a package list we cannot read, `xx-apk`).
+ */
 export function cCompilerAt(facts: Facts, build: BuildCommand): Answer {
-  const stage = build.stage;
-  if (installsCompiler(facts, stage, runCommand(build))) return 'yes';
-  return imageHasCompiler(stage.rootImage);
+  const installed = compilerInstalledBefore(facts, build);
+  if (installed === 'yes') return 'yes';
+  const image = imageHasCompiler(build.stage.rootImage);
+  return installed === 'unknown' && image === 'no' ? 'unknown' : image;
 }
 
+function compilerInstalledBefore(facts: Facts, build: BuildCommand): Answer {
+  const before = runCommand(build).range.start;
+  const chain = chainOf(build.stage).map((stage) => ({ stage, installs: compilerInstalls(facts, stage) }));
+  const earlier = (stage: Stage, at: Range['start'] | undefined) => at !== undefined && (stage !== build.stage || isBefore(at, before));
+  if (chain.some(({ stage, installs }) => earlier(stage, installs.yes))) return 'yes';
+  return chain.some(({ stage, installs }) => earlier(stage, installs.unknown)) ? 'unknown' : 'no';
+}
+
+/** Package names that bring a C compiler (apk, apt, yum/dnf/zypper). */
 const APK_COMPILERS = /^(gcc|g\+\+|build-base|clang\d*|clang\d*-dev|go|tcc)$/;
 const APT_COMPILERS = /^(gcc|gcc-\d+|g\+\+|g\+\+-\d+|build-essential|clang|clang-\d+|tcc|musl-tools)$/;
 /** Debian's Go packages recommend gcc: apt installs it unless told not to. */
 const APT_GO = /^(golang|golang-go|golang-\d+\.\d+(-go)?)$/;
 const RPM_COMPILERS = /^(gcc|gcc-c\+\+|clang|golang)$/;
+/**
+ * alpine-sdk (build-base and more) and constrained names (`gcc>12`) bring one too; they
+ * count as 'unknown' until SLIM201/SLIM303 fixtures cover them as 'yes' (SLIM202 is silent either way).
+ */
+const APK_MAYBE_COMPILERS = /^(alpine-sdk([=<>~].*)?|(gcc|g\+\+|clang\d*|build-base|tcc)[<>~].*)$/;
 
-function installsCompiler(facts: Facts, stage: Stage, before: ResolvedCommand): boolean {
-  return chainOf(stage).some((member) => {
-    const install = firstCompilerInstall(facts, member);
-    return install !== undefined && (member !== stage || isBefore(install, before.range.start));
-  });
+/** Whether a command installs a C compiler: 'unknown' when it may. */
+function compilerInstall(command: ResolvedCommand): Answer {
+  const install = packageInstall(command);
+  if (!install) return 'no';
+  const { manager, cross, recommends } = install;
+  const names = install.args.flatMap((arg) => (arg === undefined ? [] : [packageName(arg)]));
+  const compilers = manager === 'apk' ? APK_COMPILERS : manager === 'apt' ? APT_COMPILERS : RPM_COMPILERS;
+  if (!cross && names.some((name) => compilers.test(name) || (manager === 'apt' && recommends && APT_GO.test(name)))) return 'yes';
+  const maybe = manager === 'apk' && install.args.some((arg) => arg === undefined || APK_COMPILERS.test(packageName(arg)) || APK_MAYBE_COMPILERS.test(arg));
+  return maybe ? 'unknown' : 'no';
 }
 
-const installCache = new WeakMap<Facts, Map<Stage, Range['start'] | undefined>>();
+const installCache = new WeakMap<Facts, Map<Stage, Record<'yes' | 'unknown', Range['start'] | undefined>>>();
 
-/** Where the stage's first command that installs a C compiler starts. */
-function firstCompilerInstall(facts: Facts, stage: Stage): Range['start'] | undefined {
+/** Where the stage's first command that installs a C compiler starts, and its first that may. */
+function compilerInstalls(facts: Facts, stage: Stage): Record<'yes' | 'unknown', Range['start'] | undefined> {
   let byStage = installCache.get(facts);
   if (!byStage) installCache.set(facts, (byStage = new Map()));
-  if (!byStage.has(stage)) byStage.set(stage, stageCommands(facts, stage).find((command) => compilerInstall(command.argv))?.range.start);
-  return byStage.get(stage);
-}
-
-function compilerInstall(argv: readonly string[]): boolean {
-  const tool = path.posix.basename(argv[0] ?? '');
-  const args = argv.slice(1);
-  const packages = args.filter((arg) => !arg.startsWith('-')).map((arg) => arg.replace(/[=:].*$/, ''));
-  if (tool === 'apk') return args.includes('add') && packages.some((name) => APK_COMPILERS.test(name));
-  if (tool === 'apt-get' || tool === 'apt' || tool === 'aptitude') {
-    if (!args.includes('install')) return false;
-    const recommends = !args.some((arg) => arg === '--no-install-recommends' || /Install-Recommends=(false|0)/i.test(arg));
-    return packages.some((name) => APT_COMPILERS.test(name) || (recommends && APT_GO.test(name)));
+  let installs = byStage.get(stage);
+  if (!installs) {
+    installs = { yes: undefined, unknown: undefined };
+    for (const command of stageCommands(facts, stage)) {
+      const answer = compilerInstall(command);
+      if (answer !== 'no') installs[answer] ??= command.range.start;
+    }
+    byStage.set(stage, installs);
   }
-  if (/^(yum|dnf|microdnf|tdnf|zypper)$/.test(tool)) return args.includes('install') && packages.some((name) => RPM_COMPILERS.test(name));
-  return false;
+  return installs;
 }
 
 /** Debian golang, gcc and full buildpack-deps images carry gcc; Alpine and bare OS images do not. */
-function imageHasCompiler(ref: string | undefined): Answer {
+export function imageHasCompiler(ref: string | undefined): Answer {
   if (ref === undefined) return 'unknown';
   const { name, tag = 'latest' } = parseImageRef(ref);
   if (name === 'golang') return /alpine/.test(tag) ? 'no' : /windows|nanoserver/.test(tag) ? 'unknown' : 'yes';
@@ -238,24 +257,45 @@ function imageHasCompiler(ref: string | undefined): Answer {
   return 'unknown';
 }
 
-const commandCache = new WeakMap<Facts, Map<Stage, ResolvedCommand[]>>();
+export interface PackageInstall {
+  manager: 'apk' | 'apt' | 'rpm';
+  /** `xx-apk`, `xx-apt-get`: packages for a cross-compilation target's root, not the build's own tools. */
+  cross: boolean;
+  /** The arguments after the program (options, the verb, packages); undefined where a word's value is unknown. */
+  args: (string | undefined)[];
+  /** apt installs recommended packages unless told not to. */
+  recommends: boolean;
+}
 
-/** The RUN-level commands of a stage (not its parents), scanned once per analysis. */
+/** `apk add`, `apt-get install`, `dnf install`…: the command that installs packages, or undefined. */
+export function packageInstall(command: ResolvedCommand): PackageInstall | undefined {
+  const program = path.posix.basename(command.argv[0] ?? '');
+  const cross = program.startsWith('xx-');
+  const tool = cross ? program.slice('xx-'.length) : program;
+  const argv = command.argv.slice(1);
+  const manager = tool === 'apk' ? 'apk' : /^(apt-get|apt|aptitude)$/.test(tool) ? 'apt' : /^(yum|dnf|microdnf|tdnf|zypper)$/.test(tool) ? 'rpm' : undefined;
+  if (!manager || !argv.includes(manager === 'apk' ? 'add' : 'install')) return undefined;
+  return {
+    manager,
+    cross,
+    args: command.words.slice(1).map((word) => word.value),
+    recommends: !argv.some((arg) => arg === '--no-install-recommends' || /Install-Recommends=(false|0)/i.test(arg)),
+  };
+}
+
+/** A package argument without its version or architecture (`gcc=12.2-r0`, `libc6:amd64`). */
+export function packageName(arg: string): string {
+  return arg.replace(/[=:].*$/, '');
+}
+
+/** The RUN-level commands of a stage (not its parents); `commandsOf` scans each stage once per document. */
 export function stageCommands(facts: Facts, stage: Stage): ResolvedCommand[] {
-  let byStage = commandCache.get(facts);
-  if (!byStage) commandCache.set(facts, (byStage = new Map()));
-  let commands = byStage.get(stage);
-  if (!commands) byStage.set(stage, (commands = commandsOf(facts.doc, stage)));
-  return commands;
+  return commandsOf(facts.doc, stage);
 }
 
 /** The RUN-level command of a build: the make or script command that reached it, else the build itself. */
 export function runCommand(build: BuildCommand): ResolvedCommand {
   return build.via ?? build;
-}
-
-export function runInstruction(build: BuildCommand): Instruction {
-  return runCommand(build).instruction;
 }
 
 function isBefore(a: Range['start'], b: Range['start']): boolean {
@@ -319,6 +359,11 @@ function fileText(facts: Facts, file: string | undefined): FileText | undefined 
   return files.get(file);
 }
 
+/** A build-context file's text (path relative to the Dockerfile's folder), read once per analysis. */
+export function contextFileText(facts: Facts, file: string): string | undefined {
+  return fileText(facts, file)?.text;
+}
+
 function offsetIn(file: FileText, position: Range['start']): number {
   return Math.min((file.starts[position.line] ?? file.text.length) + position.character, file.text.length);
 }
@@ -342,29 +387,56 @@ function edit(path: string | undefined, range: Range, newText: string): FileEdit
   return path === undefined ? { range, newText } : { path, range, newText };
 }
 
-/**
- * `CGO_ENABLED=0 ` before a command written in the Dockerfile, or `0` for the value of
- * an inline `CGO_ENABLED=…` the command already has (in the Dockerfile or its recipe line).
- */
-export function cgoOffEdit(facts: Facts, command: ResolvedCommand): FileEdit | undefined {
+/** Replaces `length` characters of the Dockerfile at `offset`. */
+export function replaceAt(doc: ParsedDockerfile, offset: number, length: number, newText: string): FileEdit {
+  return { range: { start: positionAt(doc, offset), end: positionAt(doc, offset + length) }, newText };
+}
+
+/** A new line right after an instruction, with the keyword in the file's case and its line ends. */
+export function lineAfter(doc: ParsedDockerfile, instruction: Instruction, word: string, rest: string): FileEdit {
+  const style = styleOf(doc, instruction);
+  const line = `${keyword(style, word)} ${rest}`;
+  const end = instruction.getRange().end;
+  if (end.line + 1 < doc.lines.length) return { range: point({ line: end.line + 1, character: 0 }), newText: line + style.eol };
+  return { range: point({ line: end.line, character: doc.lines[end.line].length }), newText: style.eol + line };
+}
+
+/** `ENV NAME=value` on its own line right before the RUN. */
+export function envBeforeRun(facts: Facts, run: Instruction, assignment: string): FileEdit {
+  const style = styleOf(facts.doc, run);
+  return insertBefore(facts.doc, run, [`${keyword(style, 'ENV')} ${assignment}`], style);
+}
+
+/** The value of a command's own `CGO_ENABLED=…` (inline, or through `env`; the last one), in the file the command is written in. */
+export function inlineCgoValue(facts: Facts, command: ResolvedCommand): { path: string | undefined; range: Range; text: string } | undefined {
   const firstWord = command.words[0];
   const start = command.location?.range.start ?? command.insertAt;
   if (!start || !firstWord?.range) return undefined;
   const file = fileText(facts, firstWord.path);
   if (!file) return undefined;
   const from = offsetIn(file, start);
-  const inline = /(^|\s)CGO_ENABLED=(\S*)/.exec(file.text.slice(from, offsetIn(file, firstWord.range.start)));
-  if (inline) {
-    const valueStart = from + inline.index + inline[0].length - inline[2].length;
-    return edit(firstWord.path, { start: positionIn(file, valueStart), end: positionIn(file, valueStart + inline[2].length) }, '0');
-  }
-  return command.location ? undefined : edit(undefined, point(start), 'CGO_ENABLED=0 ');
+  const inline = [...file.text.slice(from, offsetIn(file, firstWord.range.start)).matchAll(/(^|\s)CGO_ENABLED=(\S*)/g)].pop();
+  if (inline?.index === undefined) return undefined;
+  const valueStart = from + inline.index + inline[0].length - inline[2].length;
+  return { path: firstWord.path, range: { start: positionIn(file, valueStart), end: positionIn(file, valueStart + inline[2].length) }, text: inline[2] };
 }
 
-/** `ENV NAME=value` on its own line right before the RUN. */
-export function envBeforeRun(facts: Facts, run: Instruction, assignment: string): FileEdit {
-  const style = styleOf(facts.doc, run);
-  return insertBefore(facts.doc, run, [`${style.lowercase ? 'env' : 'ENV'} ${assignment}`], style);
+/**
+ * `CGO_ENABLED=0 ` before a command written in the Dockerfile, or `0` for the value of
+ * an inline `CGO_ENABLED=…` the command already has (in the Dockerfile or its recipe line).
+ */
+export function cgoOffEdit(facts: Facts, command: ResolvedCommand): FileEdit | undefined {
+  const inline = inlineCgoValue(facts, command);
+  if (inline) return edit(inline.path, inline.range, '0');
+  const start = command.insertAt;
+  return start && command.words[0]?.range && !command.location ? edit(undefined, point(start), 'CGO_ENABLED=0 ') : undefined;
+}
+
+export interface LdflagsPlacement {
+  /** After the value's own flags, so that they override them, rather than before. */
+  last?: boolean;
+  /** A new flag written `-ldflags "…"` rather than `-ldflags="…"`. */
+  spaced?: boolean;
 }
 
 /**
@@ -372,7 +444,7 @@ export function envBeforeRun(facts: Facts, run: Instruction, assignment: string)
  * whole value, inside the quotes of the value as written, or as a new `-ldflags="…"`
  * after `build`/`install`. Undefined when there is no exact place for them.
  */
-export function ldflagsEdit(facts: Facts, build: BuildCommand, add: readonly string[]): FileEdit | undefined {
+export function ldflagsEdit(facts: Facts, build: BuildCommand, add: readonly string[], placement: LdflagsPlacement = {}): FileEdit | undefined {
   const words = build.words;
   let index = -1;
   words.forEach((word, i) => {
@@ -381,36 +453,46 @@ export function ldflagsEdit(facts: Facts, build: BuildCommand, add: readonly str
   const flags = add.join(' ');
   if (index < 0) {
     const subcommand = words[1];
-    return subcommand?.range && edit(subcommand.path, point(subcommand.range.end), ` -ldflags="${flags}"`);
+    const value = `"${requote(flags, '"')}"`;
+    return subcommand?.range && edit(subcommand.path, point(subcommand.range.end), placement.spaced ? ` -ldflags ${value}` : ` -ldflags=${value}`);
   }
   const flagWord = words[index];
   const eq = /^--?ldflags=/.exec(flagWord.text);
   const valueWord = eq ? flagWord : words[index + 1];
   const at = eq ? eq[0].length : 0;
   if (!valueWord) return undefined;
-  return variableEdit(valueWord, valueWord.text.slice(at), flags) ?? extendValue(facts, valueWord, at, flags);
+  return variableEdit(valueWord, valueWord.text.slice(at), flags) ?? extendValue(facts, valueWord, at, flags, placement.last ?? false);
 }
 
 /** A value that is one Makefile variable, `$(LDFLAGS)` or `"$(LDFLAGS)"`: append to its definition. */
 function variableEdit(word: CommandWord, value: string, flags: string): FileEdit | undefined {
-  if (!/^(["']?)\$[({]\w+[)}]\1$/.test(value)) return undefined;
-  const definition = word.origins?.length === 1 ? word.origins[0].definition : undefined;
-  return definition && edit(definition.path, point(definition.range.end), ` ${flags}`);
+  const variable = /^(["']?)\$[({]\w+[)}]\1$/.exec(value);
+  const definition = variable && word.origins?.length === 1 ? word.origins[0].definition : undefined;
+  return definition && edit(definition.path, point(definition.range.end), ` ${requote(flags, variable?.[1])}`);
 }
 
-/** Puts `flags` first in a word's value that starts at `at`: after its opening quote, or quoting a bare value. */
-function extendValue(facts: Facts, word: CommandWord, at: number, flags: string): FileEdit | undefined {
+/** Puts `flags` first (or last) in a word's value that starts at `at`: inside its quotes, or quoting a bare value. */
+function extendValue(facts: Facts, word: CommandWord, at: number, flags: string, last: boolean): FileEdit | undefined {
   const value = word.text.slice(at);
-  const quote = value[0];
-  if (quote === '"' || quote === "'") {
-    const position = inside(facts, word, at + 1);
-    const empty = value[1] === quote;
-    return position && edit(word.path, point(position), empty ? flags : `${flags} `);
+  const quote = last ? value[value.length - 1] : value[0];
+  if ((quote === '"' || quote === "'") && (!last || value.length >= 2)) {
+    const position = inside(facts, word, last ? word.text.length - 1 : at + 1);
+    const quoted = requote(flags, quote);
+    const empty = value[last ? value.length - 2 : 1] === quote;
+    return position && edit(word.path, point(position), empty ? quoted : last ? ` ${quoted}` : `${quoted} `);
   }
   if (/["'\\`$]/.test(value)) return undefined;
   const start = inside(facts, word, at);
   const end = inside(facts, word, word.text.length);
-  return start && end && edit(word.path, { start, end }, value === '' ? `"${flags}"` : `"${flags} ${value}"`);
+  const quoted = requote(flags, '"');
+  return start && end && edit(word.path, { start, end }, value === '' ? `"${quoted}"` : last ? `"${value} ${quoted}"` : `"${quoted} ${value}"`);
+}
+
+/** Flags to write inside `quote`: their own quotes become the other kind, which Go's flag splitting takes alike. */
+function requote(flags: string, quote: string | undefined): string {
+  if (quote === "'") return flags.replace(/'/g, '"');
+  if (quote === '"') return flags.replace(/"/g, "'");
+  return flags;
 }
 
 /** ` -static` for a C link: on the Makefile's LDFLAGS definition the recipe uses, else right after the compiler. */
@@ -464,4 +546,30 @@ export function buildFindings(code: string, problems: readonly BuildProblem[]): 
 
 function details({ message, fixes, severity }: BuildProblem): Pick<Finding, 'message' | 'fixes' | 'severity'> {
   return severity ? { message, fixes, severity } : { message, fixes };
+}
+
+export interface SourceProblem<Site extends SourceLocation> {
+  build: BuildCommand;
+  /** Places in build-context files that show the problem (an `import "C"`, a call): each is reported once, however many builds reach it. */
+  sites: readonly Site[];
+  siteMessage(site: Site): string;
+  /** For the build's command in the Dockerfile. */
+  summary: string;
+  fixes: Fix[];
+}
+
+/** A finding on each site of each problem (once per place), and one on each problem's build command in the Dockerfile. */
+export function sourceFindings<Site extends SourceLocation>(code: string, problems: readonly SourceProblem<Site>[]): Finding[] {
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const { build, sites, siteMessage, summary, fixes } of problems) {
+    for (const site of sites) {
+      const key = `${site.path}:${site.range.start.line}:${site.range.start.character}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      findings.push({ code, path: site.path, range: site.range, message: siteMessage(site), fixes });
+    }
+    findings.push({ code, range: build.range, message: summary, fixes });
+  }
+  return findings;
 }
