@@ -360,6 +360,15 @@ if $want_images; then
 fi
 
 # ---------------------------------------------------------------- podman
+# crun fails RUN steps here ("cgroups in hybrid mode not supported"); runc works.
+if $want_podman && ! grep -qs '^runtime *= *"runc"' /etc/containers/containers.conf; then
+  mkdir -p /etc/containers
+  if grep -qs '^\[engine\]' /etc/containers/containers.conf; then
+    sed -i '/^\[engine\]/a runtime = "runc"' /etc/containers/containers.conf
+  else
+    printf '[engine]\nruntime = "runc"\n' >> /etc/containers/containers.conf
+  fi
+fi
 if $want_podman && $want_images; then
   # Podman stores `docker save` images as localhost/NAME; real references resolve to
   # docker.io/library/NAME, so the images get that name too. Same image ids as Docker's.

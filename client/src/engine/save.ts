@@ -1,0 +1,26 @@
+// `docker save` / `podman save` as a byte stream, for the image inspector: an image of
+// several GB flows through, never into memory. No `vscode` import.
+import type { Readable } from 'node:stream';
+import { failureOf, startEngine, type Engine } from './engine';
+
+export type ArchiveFormat = 'docker-archive' | 'oci-archive';
+
+export interface SavedImage {
+  /** The archive (a tar). Read it to the end, or abort: the engine waits while it is not read. */
+  stream: Readable;
+  /** Resolves when the engine has written everything; rejects with an EngineError (image gone, daemon down, cancelled…). */
+  done: Promise<void>;
+}
+
+/**
+ * Streams REF's archive. Docker always writes its docker-archive layout (with OCI
+ * index.json too since Docker 25); podman writes FORMAT (default docker-archive).
+ */
+export function saveImage(engine: Engine, ref: string, options: { signal?: AbortSignal; format?: ArchiveFormat } = {}): SavedImage {
+  const args = engine.kind === 'podman' ? ['save', '--format', options.format ?? 'docker-archive', ref] : ['save', ref];
+  const started = startEngine(engine, args, { signal: options.signal, rawStdout: true });
+  const done = started.result.then((result) => {
+    if (result.exitCode !== 0 || result.aborted || result.timedOut) throw failureOf(engine, result, 'save', ref);
+  });
+  return { stream: started.stdout, done };
+}
