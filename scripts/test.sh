@@ -15,6 +15,7 @@ echo "== type-check (tsc --noEmit, strict)"
 npm run --silent typecheck
 echo "== benchmark (a table, not a test)"
 npm run --silent bench
+npm run --silent bench:inspect
 echo "== tests"
 # CI=1 for the engine tests: they must never skip silently.
 CI=${CI:-1} node --import tsx --test test/unit/*.test.ts test/server/*.test.ts test/nvim/*.test.ts test/engine/*.test.ts test/e2e/*.test.ts

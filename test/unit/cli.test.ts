@@ -117,7 +117,7 @@ describe('argument parsing', () => {
     assert.deepEqual(parseCommandLine(['lint', '-h']), { kind: 'help', topic: 'lint' });
     assert.deepEqual(parseCommandLine(['--version']), { kind: 'version' });
     assert.deepEqual(parseCommandLine(['slim', 'Dockerfile']), { kind: 'unavailable', name: 'slim' });
-    assert.deepEqual(parseCommandLine(['inspect', 'img']), { kind: 'unavailable', name: 'inspect' });
+    assert.deepEqual(parseCommandLine(['inspect', 'img']), { kind: 'inspect', options: { image: 'img', format: 'text', engine: undefined, enginePath: undefined, config: undefined } });
   });
 
   for (const [argv, message] of [
@@ -732,9 +732,16 @@ describe('the built binary (dist/cli.js)', () => {
     assert.equal(VERSION, packageVersion);
   });
 
-  test('slim and inspect are announced but not available yet', () => {
+  test('slim is announced but not available yet', () => {
     assert.deepEqual(spawnCli(['slim', 'Dockerfile'], ROOT), { code: 2, stdout: '', stderr: 'dockerfile-slim slim: not available in this version\n' });
-    assert.deepEqual(spawnCli(['inspect', 'alpine'], ROOT), { code: 2, stdout: '', stderr: 'dockerfile-slim inspect: not available in this version\n' });
+  });
+
+  test('inspect with an engine that is not there: one line, exit 2', () => {
+    assert.deepEqual(spawnCli(['inspect', '--engine-path', '/nonexistent/docker', 'alpine'], ROOT), {
+      code: 2,
+      stdout: '',
+      stderr: 'dockerfile-slim inspect: --engine-path /nonexistent/docker: no executable file there\n',
+    });
   });
 
   test('exit codes 0, 1 and 2 from the process', () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { IMAGE_RULES } from '../../server/src/image/rules';
 import { RULES } from '../../server/src/rules';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -25,11 +26,14 @@ test("the README's rules table matches the rule metadata", () => {
     .filter((line) => /^\|\s*\[?SLIM\d{3}/.test(line))
     .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
   const table = rows.map(([code, name, severity, fix]) => ({ code: code.replace(/^\[(SLIM\d+)\].*$/, '$1'), name: name.replace(/`/g, ''), severity, fixable: fix !== 'none' }));
-  const meta = RULES.map(({ meta }) => ({ code: meta.code, name: meta.name, severity: meta.severity, fixable: meta.fixable }));
+  const meta = [
+    ...RULES.map(({ meta }) => ({ code: meta.code, name: meta.name, severity: meta.severity, fixable: meta.fixable })),
+    ...IMAGE_RULES.map((meta) => ({ code: meta.code, name: meta.name, severity: meta.severity, fixable: false })),
+  ];
   assert.deepEqual(table, meta);
 });
 
-for (const { meta } of RULES) {
+for (const meta of [...RULES.map((rule) => rule.meta), ...IMAGE_RULES]) {
   test(`${meta.code} has a docs page with the standard sections`, () => {
     const file = path.join(ROOT, 'docs/rules', `${meta.code}.md`);
     assert.ok(existsSync(file), `missing ${file}`);

@@ -16,16 +16,33 @@ export interface LintOptions {
   paths: string[];
 }
 
+export const INSPECT_FORMATS = ['text', 'json'] as const;
+export type InspectFormat = (typeof INSPECT_FORMATS)[number];
+export const ENGINES = ['docker', 'podman'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export interface InspectOptions {
+  image: string;
+  format: InspectFormat;
+  /** undefined: docker if on PATH, else podman (or the kind --engine-path names). */
+  engine: EngineName | undefined;
+  /** The engine's executable, relative to the working folder or absolute. */
+  enginePath: string | undefined;
+  /** A .dockerfile-slim.json whose "rules" apply; default: the nearest one from the working folder up. */
+  config: string | undefined;
+}
+
 export type Command =
-  | { kind: 'help'; topic: 'main' | 'lint' }
+  | { kind: 'help'; topic: 'main' | 'lint' | 'inspect' }
   | { kind: 'version' }
   | { kind: 'lint'; options: LintOptions }
+  | { kind: 'inspect'; options: InspectOptions }
   /** Announced in the spec, not built yet. */
   | { kind: 'unavailable'; name: string };
 
 export class UsageError extends Error {}
 
-const LATER_COMMANDS = ['slim', 'inspect'];
+const LATER_COMMANDS = ['slim'];
 
 export const MAIN_USAGE = `Usage: dockerfile-slim <command> [options]
 
@@ -34,10 +51,11 @@ Finds what makes container images large, root-owned or broken when made small.
 Commands:
   lint PATH...     Lint Dockerfiles (files, or folders searched recursively)
   slim PATH        Print a slimmed Dockerfile (not available in this version)
-  inspect IMAGE    Report a built image's size and problems (not available in this version)
+  inspect IMAGE    Report a built image's size, layers and problems (SLIM901-SLIM907)
 
 Options:
-  -h, --help       Show this help; "dockerfile-slim lint --help" shows the lint options
+  -h, --help       Show this help; "dockerfile-slim lint --help" (or inspect --help)
+                   shows a command's options
   --version        Print the version
 
 Exit codes: 0 nothing at or above the fail level, 1 problems found, 2 usage or input error.
@@ -70,12 +88,34 @@ Exit codes: 0 nothing at or above the fail level, 1 problems found, 2 usage or i
 error (unknown option, missing or unreadable file, not a Dockerfile, invalid config).
 `;
 
+export const INSPECT_USAGE = `Usage: dockerfile-slim inspect [options] IMAGE
+
+Reads a built image from the local container engine (\`docker save\` / \`podman save\`,
+streamed, never written to disk) and reports its size, its layers and what will break
+when it runs: a missing ELF interpreter or shared library, a shell-form command without
+/bin/sh, a missing entrypoint, an unknown USER, a Go TLS client without CA
+certificates, and space wasted by files a later layer deletes (SLIM901-SLIM907).
+
+Options:
+  --format text|json        Output format (default: text)
+  --engine docker|podman    The engine to ask (default: docker when on PATH, else podman)
+  --engine-path PATH        The engine's executable (its kind from --engine, else from
+                            the file name)
+  --config FILE             Use this config's "rules" (severities, "off") instead of the
+                            nearest .dockerfile-slim.json from the working folder up
+  -h, --help                Show this help
+
+Exit codes: 0 no error-level finding, 1 error-level findings, 2 usage or engine error
+(no engine, engine not running, image not found, invalid config).
+`;
+
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('no command given (try: dockerfile-slim lint PATH..., or --help)');
-  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'lint' ? 'lint' : 'main' };
+  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'lint' || rest[0] === 'inspect' ? rest[0] : 'main' };
   if (first === '--version') return { kind: 'version' };
   if (first === 'lint') return parseLint(rest);
+  if (first === 'inspect') return parseInspect(rest);
   if (LATER_COMMANDS.includes(first)) return { kind: 'unavailable', name: first };
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (see dockerfile-slim --help)`);
   throw new UsageError(`unknown command '${first}' (commands: lint, slim, inspect)`);
@@ -132,6 +172,52 @@ function parseLint(argv: readonly string[]): Command {
   }
   if (options.paths.length === 0) throw new UsageError('lint: no PATH given (a Dockerfile or a folder; see dockerfile-slim lint --help)');
   return { kind: 'lint', options };
+}
+
+function parseInspect(argv: readonly string[]): Command {
+  const options: InspectOptions = { image: '', format: 'text', engine: undefined, enginePath: undefined, config: undefined };
+  const images: string[] = [];
+  const queue = [...argv];
+  while (queue.length > 0) {
+    const arg = queue.shift() as string;
+    if (arg === '--') {
+      images.push(...queue.splice(0));
+      break;
+    }
+    if (!arg.startsWith('-')) {
+      images.push(arg);
+      continue;
+    }
+    const [name, inlineValue] = splitOption(arg);
+    const value = (): string => {
+      const given = inlineValue ?? (queue[0]?.startsWith('-') ? undefined : queue.shift());
+      if (given === undefined || given === '') throw new UsageError(`option '${name}' needs a value`);
+      return given;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        return { kind: 'help', topic: 'inspect' };
+      case '--format':
+        options.format = oneOf(name, value(), INSPECT_FORMATS);
+        break;
+      case '--engine':
+        options.engine = oneOf(name, value(), ENGINES);
+        break;
+      case '--engine-path':
+        options.enginePath = value();
+        break;
+      case '--config':
+        options.config = value();
+        break;
+      default:
+        throw new UsageError(`unknown option '${name}' (see dockerfile-slim inspect --help)`);
+    }
+  }
+  if (images.length === 0) throw new UsageError('inspect: no IMAGE given (a name, name:tag or id; see dockerfile-slim inspect --help)');
+  if (images.length > 1) throw new UsageError(`inspect: one IMAGE at a time (got ${images.length})`);
+  options.image = images[0];
+  return { kind: 'inspect', options };
 }
 
 /** `--format=json` → ['--format', 'json']; `--format` → ['--format', undefined]. */

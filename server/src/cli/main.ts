@@ -1,11 +1,12 @@
-// The command dispatcher: help, version, lint; the commands the spec announces for
-// later answer with one clear line and exit code 2.
-import { LINT_USAGE, MAIN_USAGE, parseCommandLine, UsageError, type Command } from './args';
+// The command dispatcher: help, version, lint, inspect; the commands the spec
+// announces for later answer with one clear line and exit code 2.
+import { INSPECT_USAGE, LINT_USAGE, MAIN_USAGE, parseCommandLine, UsageError, type Command } from './args';
+import { DEFAULT_INSPECTOR, runInspect, type Inspector } from './inspect';
 import { errorMessage, type CliIo } from './io';
 import { DEFAULT_ENGINE, runLint, type LintEngine } from './lint';
 import { TOOL_NAME, VERSION } from './version';
 
-export async function runCli(argv: readonly string[], io: CliIo, engine: LintEngine = DEFAULT_ENGINE): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, engine: LintEngine = DEFAULT_ENGINE, inspector: Inspector = DEFAULT_INSPECTOR): Promise<number> {
   let command: Command;
   try {
     command = parseCommandLine(argv);
@@ -16,7 +17,7 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: LintEng
   }
   switch (command.kind) {
     case 'help':
-      io.stdout(command.topic === 'lint' ? LINT_USAGE : MAIN_USAGE);
+      io.stdout(command.topic === 'lint' ? LINT_USAGE : command.topic === 'inspect' ? INSPECT_USAGE : MAIN_USAGE);
       return 0;
     case 'version':
       io.stdout(`${VERSION}\n`);
@@ -26,6 +27,8 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: LintEng
       return 2;
     case 'lint':
       return runLint(command.options, io, engine);
+    case 'inspect':
+      return runInspect(command.options, io, inspector);
   }
 }
 
