@@ -14,6 +14,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 command -v git >/dev/null || apt_packages+=(git)
 if $want_tests; then
   command -v nvim >/dev/null || apt_packages+=(neovim)
+  # A static ELF executable for the ELF reader's tests.
+  [ -x /bin/busybox ] || apt_packages+=(busybox-static)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "setup: installing ${apt_packages[*]} (apt)"
