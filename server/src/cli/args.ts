@@ -121,17 +121,30 @@ export function parseCommandLine(argv: readonly string[]): Command {
   throw new UsageError(`unknown command '${first}' (commands: lint, slim, inspect)`);
 }
 
-function parseLint(argv: readonly string[]): Command {
-  const options: LintOptions = { format: 'text', fix: false, target: undefined, config: undefined, context: undefined, failLevel: 'error', paths: [] };
+/** An option as the parsers see it: its name, and its value when asked for one. */
+interface Option {
+  name: string;
+  /** The value, `--name=value` or the next argument; a usage error when there is none. */
+  value(): string;
+  /** Refuses `--name=value` for a flag. */
+  flag(): void;
+}
+
+/**
+ * Walks the arguments: positionals (and everything after `--`) are collected, each option
+ * goes to `onOption`, which may end the parse by returning a command (e.g. --help).
+ */
+function walkArguments(argv: readonly string[], onOption: (option: Option) => Command | void): { positionals: string[]; command?: Command } {
+  const positionals: string[] = [];
   const queue = [...argv];
   while (queue.length > 0) {
     const arg = queue.shift() as string;
     if (arg === '--') {
-      options.paths.push(...queue.splice(0));
+      positionals.push(...queue.splice(0));
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
-      options.paths.push(arg);
+      positionals.push(arg);
       continue;
     }
     const [name, inlineValue] = splitOption(arg);
@@ -141,6 +154,18 @@ function parseLint(argv: readonly string[]): Command {
       if (given === undefined || given === '') throw new UsageError(`option '${name}' needs a value`);
       return given;
     };
+    const flag = () => {
+      if (inlineValue !== undefined) throw new UsageError(`option '${name}' takes no value`);
+    };
+    const command = onOption({ name, value, flag });
+    if (command) return { positionals, command };
+  }
+  return { positionals };
+}
+
+function parseLint(argv: readonly string[]): Command {
+  const options: LintOptions = { format: 'text', fix: false, target: undefined, config: undefined, context: undefined, failLevel: 'error', paths: [] };
+  const { positionals, command } = walkArguments(argv, ({ name, value, flag }) => {
     switch (name) {
       case '-h':
       case '--help':
@@ -148,72 +173,58 @@ function parseLint(argv: readonly string[]): Command {
       case '--version':
         return { kind: 'version' };
       case '--fix':
-        if (inlineValue !== undefined) throw new UsageError(`option '--fix' takes no value`);
+        flag();
         options.fix = true;
-        break;
+        return;
       case '--format':
         options.format = oneOf(name, value(), FORMATS);
-        break;
+        return;
       case '--fail-level':
         options.failLevel = oneOf(name, value(), FAIL_LEVELS);
-        break;
+        return;
       case '--target':
         options.target = value();
-        break;
+        return;
       case '--config':
         options.config = value();
-        break;
+        return;
       case '--context':
         options.context = value();
-        break;
+        return;
       default:
         throw new UsageError(`unknown option '${name}' (see dockerfile-slim lint --help)`);
     }
-  }
+  });
+  if (command) return command;
+  options.paths.push(...positionals);
   if (options.paths.length === 0) throw new UsageError('lint: no PATH given (a Dockerfile or a folder; see dockerfile-slim lint --help)');
   return { kind: 'lint', options };
 }
 
 function parseInspect(argv: readonly string[]): Command {
   const options: InspectOptions = { image: '', format: 'text', engine: undefined, enginePath: undefined, config: undefined };
-  const images: string[] = [];
-  const queue = [...argv];
-  while (queue.length > 0) {
-    const arg = queue.shift() as string;
-    if (arg === '--') {
-      images.push(...queue.splice(0));
-      break;
-    }
-    if (!arg.startsWith('-')) {
-      images.push(arg);
-      continue;
-    }
-    const [name, inlineValue] = splitOption(arg);
-    const value = (): string => {
-      const given = inlineValue ?? (queue[0]?.startsWith('-') ? undefined : queue.shift());
-      if (given === undefined || given === '') throw new UsageError(`option '${name}' needs a value`);
-      return given;
-    };
+  const { positionals: images, command } = walkArguments(argv, ({ name, value }) => {
     switch (name) {
       case '-h':
       case '--help':
         return { kind: 'help', topic: 'inspect' };
       case '--format':
         options.format = oneOf(name, value(), INSPECT_FORMATS);
-        break;
+        return;
       case '--engine':
         options.engine = oneOf(name, value(), ENGINES);
-        break;
+        return;
       case '--engine-path':
         options.enginePath = value();
-        break;
+        return;
       case '--config':
         options.config = value();
-        break;
+        return;
       default:
         throw new UsageError(`unknown option '${name}' (see dockerfile-slim inspect --help)`);
     }
-  }
+  });
+  if (command) return command;
   if (images.length === 0) throw new UsageError('inspect: no IMAGE given (a name, name:tag or id; see dockerfile-slim inspect --help)');
   if (images.length > 1) throw new UsageError(`inspect: one IMAGE at a time (got ${images.length})`);
   options.image = images[0];
