@@ -31,32 +31,16 @@ LOG=$CACHE/code-server-install.log
 MARKER=$DIR/.installed
 export DEBIAN_FRONTEND=noninteractive
 
-die() { echo "e2e-setup: $*" >&2; exit 1; }
+SETUP_NAME=e2e-setup
+# shellcheck source=scripts/setup-lib.sh
+source scripts/setup-lib.sh
 [ "$(uname -s)" = Linux ] || die "needs Linux"
 [ "$(uname -m)" = x86_64 ] || die "needs x86_64 (the pre-seeded ripgrep archive is the x86_64 one)"
 [ "$(id -u)" = 0 ] || die "needs root (installs Debian packages)"
 
-T0=$EPOCHREALTIME
-elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-step() { # step NAME COMMAND...: runs a step and prints how long it took.
-  local name=$1 t=$EPOCHREALTIME
-  shift
-  echo "e2e-setup: $name ..."
-  "$@"
-  echo "e2e-setup: $name done in $(elapsed "$t") s"
-}
-
-mkdir -p "$CACHE" /run/lock
-exec 9>/run/lock/dockerfile-slim-e2e-setup.lock
-flock -w 600 9 || die "another e2e-setup has held /run/lock/dockerfile-slim-e2e-setup.lock for 10 minutes"
+take_lock 600
 
 # ---------------------------------------------------------------- Debian packages
-apt_install() {
-  # Unreachable third-party sources only warn; a missing package fails the install below.
-  apt-get update -qq >/dev/null 2>&1 || apt-get update -qq || true
-  apt-get install -y -qq --no-install-recommends "$@" >"$CACHE/e2e-apt.log" 2>&1 \
-    || { tail -n 20 "$CACHE/e2e-apt.log" >&2; die "apt-get install $* failed (log: $CACHE/e2e-apt.log)"; }
-}
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)

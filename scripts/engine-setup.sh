@@ -50,38 +50,15 @@ for arg in "$@"; do
   esac
 done
 
-die() { echo "engine-setup: $*" >&2; exit 1; }
+SETUP_NAME=engine-setup
+# shellcheck source=scripts/setup-lib.sh
+source scripts/setup-lib.sh
 [ "$(uname -s)" = Linux ] || die "needs Linux"
 [ "$(id -u)" = 0 ] || die "needs root (installs packages, starts dockerd, runs debootstrap)"
 
-T0=$EPOCHREALTIME
-elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-# step NAME COMMAND...: runs a step and prints how long it took.
-step() {
-  local name=$1 t=$EPOCHREALTIME
-  shift
-  echo "engine-setup: $name ..."
-  "$@"
-  echo "engine-setup: $name done in $(elapsed "$t") s"
-}
-
-mkdir -p "$CACHE" /run/lock
-exec 9>/run/lock/dockerfile-slim-engine-setup.lock
-flock -w 1200 9 || die "another engine-setup has held /run/lock/dockerfile-slim-engine-setup.lock for 20 minutes"
+take_lock 1200
 
 # ---------------------------------------------------------------- packages
-apt_updated=false
-apt_update() {
-  $apt_updated && return 0
-  # Unreachable third-party sources only warn; a missing package fails the install below.
-  apt-get update -qq >/dev/null 2>&1 || apt-get update -qq || true
-  apt_updated=true
-}
-apt_install() {
-  apt_update
-  apt-get install -y -qq --no-install-recommends "$@" >"$CACHE/host-apt.log" 2>&1 \
-    || { tail -n 20 "$CACHE/host-apt.log" >&2; die "apt-get install $* failed (log: $CACHE/host-apt.log)"; }
-}
 host_packages() {
   local missing=()
   [ -x $DOCKER ] && [ -x $DOCKERD ] || missing+=(docker.io)
