@@ -15,6 +15,16 @@ import { findOnPath, probeEngine, resolveEngine, type Engine } from '../../clien
 import { EngineError } from '../../client/src/engine/errors';
 import { imageHistory, inspectImage, repoDigests } from '../../client/src/engine/inspect';
 import { saveImage, type SavedImage } from '../../client/src/engine/save';
+
+/** The progress events both engines report for the small test image's Dockerfile. */
+const SMALL_IMAGE_STEPS = [
+  [1, 6, 'FROM busybox:latest'],
+  [2, 6, 'RUN echo building'],
+  [3, 6, 'COPY greeting.txt /greeting.txt'],
+  [4, 6, 'RUN head -c 300000 /dev/zero > /blob'],
+  [5, 6, 'USER 1000'],
+  [6, 6, 'CMD ["cat", "/greeting.txt"]'],
+];
 import { DOCKER, docker, engineScope, engineSkipReason, ensureEngine, exec, ROOT } from '../support/engine';
 
 const DOCKER_SETTINGS = { engine: 'docker', enginePath: DOCKER } as const;
@@ -143,14 +153,7 @@ describe('engine layer against the real engine', { skip: engineSkipReason(), tim
     assert.match(built.imageId, /^sha256:[0-9a-f]{64}$/);
     const id = await docker(['image', 'inspect', '--format', '{{.Id}}', builtTag]);
     assert.equal(built.imageId, id.stdout.trim());
-    assert.deepEqual(seen.progress.map((p) => [p.step, p.total, p.text]), [
-      [1, 6, 'FROM busybox:latest'],
-      [2, 6, 'RUN echo building'],
-      [3, 6, 'COPY greeting.txt /greeting.txt'],
-      [4, 6, 'RUN head -c 300000 /dev/zero > /blob'],
-      [5, 6, 'USER 1000'],
-      [6, 6, 'CMD ["cat", "/greeting.txt"]'],
-    ]);
+    assert.deepEqual(seen.progress.map((p) => [p.step, p.total, p.text]), SMALL_IMAGE_STEPS);
     assert.equal(built.steps, 6);
     assert.ok(seen.lines.includes('building'), 'the RUN output reaches onLine');
   });
@@ -410,14 +413,7 @@ describe('engine layer with podman', { skip: podmanSkipReason(), timeout: 20 * 6
     const outcome = await buildImage(podman, request(dir, { tag, extraArgs: PODMAN_ARGS, ...seen }));
     t.diagnostic(`podman build ${outcome.durationMs} ms`);
     assert.match(outcome.imageId, /^sha256:[0-9a-f]{64}$/);
-    assert.deepEqual(seen.progress.map((p) => [p.step, p.total, p.text]), [
-      [1, 6, 'FROM busybox:latest'],
-      [2, 6, 'RUN echo building'],
-      [3, 6, 'COPY greeting.txt /greeting.txt'],
-      [4, 6, 'RUN head -c 300000 /dev/zero > /blob'],
-      [5, 6, 'USER 1000'],
-      [6, 6, 'CMD ["cat", "/greeting.txt"]'],
-    ]);
+    assert.deepEqual(seen.progress.map((p) => [p.step, p.total, p.text]), SMALL_IMAGE_STEPS);
 
     const info = await inspectImage(podman, tag);
     assert.equal(info.id, outcome.imageId);
