@@ -28,7 +28,7 @@ export const CHROMIUM = process.env.DOCKERFILE_SLIM_CHROMIUM || '/usr/bin/chromi
 /** As the notes found them to work headless as root in a container, offline. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** What the extension's bundle needs at run time: its manifest, bundles and bundled docs (like a .vsix). */
-const EXTENSION_FILES = ['package.json', 'dist', 'docs', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const EXTENSION_FILES = ['package.json', 'dist', 'docs', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 const START_TIMEOUT_MS = 30_000;
 export const UI_TIMEOUT_MS = 15_000;
