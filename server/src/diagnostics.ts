@@ -22,7 +22,7 @@ export interface SlimDiagnostic extends Diagnostic {
   data: SlimDiagnosticData;
 }
 
-const SEVERITY: Record<FindingSeverity, DiagnosticSeverity> = {
+export const SEVERITY: Record<FindingSeverity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   info: DiagnosticSeverity.Information,

@@ -36,7 +36,17 @@ import { initShellParser } from './parse/shell';
 import { PublishedDiagnostics, type FileDiagnostics, type Publish } from './published';
 import { CONTEXT_EDIT_DELAY_MS, Scheduler, validationDelay } from './scheduler';
 import { SettingsCache } from './settings';
-import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from './shared/protocol';
+import { placeImageReport, stageSummaries } from './image-report';
+import {
+  DESCRIBE_DOCKERFILE_REQUEST,
+  FIX_ALL_KIND,
+  IMAGE_REPORT_REQUEST,
+  SHOW_DOCUMENTATION_COMMAND,
+  type DescribeDockerfileParams,
+  type DockerfileDescription,
+  type ImageReportParams,
+  type ImageReportPlacement,
+} from './shared/protocol';
 import { classifyChanges, fileWatchers } from './watch';
 
 const SETTINGS_SECTION = 'dockerfileSlim';
@@ -51,6 +61,8 @@ const scheduler = new Scheduler();
 const published = new PublishedDiagnostics();
 /** Open documents by file path: their unsaved text overlays the build context. */
 const openPaths = new Map<string, string>();
+/** A built image's SLIM9xx diagnostics per Dockerfile, for the version that was built: any edit drops them. */
+const imageDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
 let client: ClientFeatures = readClientFeatures({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: null } satisfies InitializeParams);
 let dynamicFeatures: DockerfileOnlyRegistrations = { hover: false, completion: false, formatting: false, rangeFormatting: false };
@@ -199,6 +211,8 @@ const validate = guarded(logError, 'validation', undefined, async (uri: string) 
     documentDiagnostics(document.getText(), { target: resolved.target, rules: resolved.rules, context }, withBase),
   );
   errors.forEach(logOnce);
+  const image = imageDiagnostics.get(uri);
+  if (image?.version === version) diagnostics.push(...image.diagnostics);
   const others = published.set(uri, { version, slim: diagnostics.filter(isSlimDiagnostic), elsewhere: placed(uri, context, elsewhere), reads });
   await sendAll([{ uri, version, diagnostics }, ...others]);
 });
@@ -233,6 +247,7 @@ documents.onDidOpen(({ document }) => {
 });
 
 documents.onDidChangeContent(({ document }) => {
+  imageDiagnostics.delete(document.uri);
   if (isDockerfileDocument(document)) scheduleValidation(document);
   else contextBufferChanged(document.uri);
 });
@@ -260,6 +275,7 @@ documents.onDidClose(({ document }) => {
     return;
   }
   scheduler.cancel(uri);
+  imageDiagnostics.delete(uri);
   settings.forget(uri);
   contexts.forget(uri);
   void sendAll([{ uri, diagnostics: [] }, ...published.forget(uri)]);
@@ -343,6 +359,33 @@ async function showDocumentation(argument: unknown): Promise<void> {
   }
   showMessage(MessageType.Info, `Documentation for ${target.code}: ${target.file}`);
 }
+
+// The side panel: stages to build, a built image's report placed on the Dockerfile.
+
+connection.onRequest(
+  DESCRIBE_DOCKERFILE_REQUEST,
+  guarded(logError, 'describe Dockerfile', null, async ({ uri }: DescribeDockerfileParams): Promise<DockerfileDescription | null> => {
+    const document = dockerfile(uri);
+    if (!document) return null;
+    const { resolved } = await settings.get(uri);
+    const context = contextOf(uri, resolved.context)?.root;
+    return { version: document.version, stages: stageSummaries(document.getText()), configuredTarget: resolved.target ?? '', ...(context ? { context } : {}) };
+  }),
+);
+
+connection.onRequest(
+  IMAGE_REPORT_REQUEST,
+  guarded(logError, 'image report', null, (params: ImageReportParams): ImageReportPlacement | null => {
+    const document = dockerfile(params.uri);
+    if (!document) return null;
+    const { diagnostics, ...placement } = placeImageReport(document.getText(), params);
+    const current = document.version === params.version;
+    if (current) imageDiagnostics.set(params.uri, { version: params.version, diagnostics });
+    else imageDiagnostics.delete(params.uri);
+    void validate(params.uri);
+    return { ...placement, published: current };
+  }),
+);
 
 // Standard Dockerfile features (dockerfile-language-service).
 

@@ -2,7 +2,7 @@
 // lines as the classic builder and BuildKit (docker 20.10) record them.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { locateFindings, parseHistoryLine, type HistoryLine } from '../../server/src/image/locate';
+import { locateFindings, locateLayers, parseHistoryLine, type HistoryLine } from '../../server/src/image/locate';
 import type { ImageFinding } from '../../server/src/image/inspect';
 import { imageRule } from '../../server/src/image/rules';
 import { parseDockerfile, textOf } from '../../server/src/parse/dockerfile';
@@ -153,6 +153,32 @@ describe('layer findings', () => {
     const text = 'FROM debian:bookworm-slim\nWORKDIR /srv\nCOPY bin/ ./bin/\n';
     assert.equal(one(text, finding('SLIM902', { path: '/srv/bin/x', createdBy: 'COPY bin/ ./bin/ # buildkit' }), [])?.line, 2);
     assert.equal(one(text, finding('SLIM902', { path: '/usr/bin/x', createdBy: '/bin/sh -c apt-get install -y x' }), [])?.line, 0);
+  });
+});
+
+describe('layers: base image part and the instruction that made each', () => {
+  for (const [builder, history] of [
+    ['classic builder', CLASSIC],
+    ['BuildKit', BUILDKIT],
+  ] as const) {
+    test(builder, () => {
+      const doc = parseDockerfile(DOCKERFILE);
+      const layers = locateLayers(DOCKERFILE, history).map(({ own, range }) => ({ own, line: range?.start.line, text: range && textOf(doc, range) }));
+      assert.deepEqual(layers.slice(0, 5), [
+        { own: false, line: undefined, text: undefined },
+        // A metadata line before the chain's first layer reads like the base image's own (`CMD ["sh"]`).
+        { own: false, line: undefined, text: undefined },
+        { own: true, line: 5, text: 'mkdir -p /data && \\\n    echo one > /data/x' },
+        { own: true, line: 7, text: 'app.txt ./' },
+        { own: true, line: 8, text: '/out.txt /opt/out.txt' },
+      ]);
+      assert.equal(layers.length, history.length);
+    });
+  }
+
+  test('a history the Dockerfile did not make is all base image; malformed input does not throw', () => {
+    assert.deepEqual(locateLayers(DOCKERFILE, lines('', '/bin/sh -c apt-get update')), [{ own: false }, { own: false }]);
+    assert.deepEqual(locateLayers('FROM', lines('x')), [{ own: false }]);
   });
 });
 

@@ -19,7 +19,7 @@ export function extractFacts(doc: ParsedDockerfile, options: FactsOptions = {}):
   return { doc, context: options.context, stages, target, runtimeChain, builders, copyLinks, builds, artifacts, sources };
 }
 
-function buildStages(doc: ParsedDockerfile): Stage[] {
+export function buildStages(doc: ParsedDockerfile): Stage[] {
   const args = initialArgDefaults(doc);
   const stages: Stage[] = [];
   let current: Stage | undefined;

@@ -56,6 +56,22 @@ export function locateFindings(dockerfileText: string, findings: readonly ImageF
   });
 }
 
+export interface LayerPlace {
+  /** Made by the runtime chain (false: it came with the base image). */
+  own: boolean;
+  /** The instruction that made it, when known. */
+  range?: Range;
+}
+
+/** For each history line: whether the runtime chain made it, and the instruction that did. */
+export function locateLayers(dockerfileText: string, history: readonly HistoryLine[], options: LocateOptions = {}): LayerPlace[] {
+  try {
+    return new Locator(dockerfileText, history, options).layers();
+  } catch {
+    return history.map(() => ({ own: false }));
+  }
+}
+
 class Locator {
   readonly doc: ParsedDockerfile;
   private readonly facts: Facts;
@@ -70,6 +86,16 @@ class Locator {
     this.chain = this.facts.runtimeChain.flatMap((stage) => stage.instructions.map((instruction) => ({ stage, instruction })));
     this.history = Array.isArray(history) ? history : [];
     this.madeBy = alignHistory(this.doc, this.history, this.chain);
+  }
+
+  /** Lines before the first one the chain made are the base image's; those after it are the chain's, matched or not. */
+  layers(): LayerPlace[] {
+    const firstOwn = Math.min(...this.madeBy.keys());
+    return this.history.map((_, index) => {
+      const instruction = this.madeBy.get(index)?.instruction;
+      const range = instruction && rangeOf(this.doc, instruction);
+      return { own: index >= firstOwn, ...(range ? { range } : {}) };
+    });
   }
 
   locate(finding: ImageFinding): Instruction | undefined {
