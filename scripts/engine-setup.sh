@@ -66,6 +66,8 @@ host_packages() {
   [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
   command -v wget >/dev/null || missing+=(wget)
   command -v flock >/dev/null || missing+=(util-linux)
+  # A registry on localhost, so a pulled image has a registry digest ("Pin to digest" tests).
+  [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   if $want_podman; then command -v podman >/dev/null || missing+=(podman); fi
   [ ${#missing[@]} -eq 0 ] && return 0
   step "apt-get install ${missing[*]}" apt_install "${missing[@]}"

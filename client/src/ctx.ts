@@ -8,6 +8,9 @@ import { DOCKER_EXTENSION_IDS, type InitializationOptions } from '../../server/s
 export class Ctx {
   private client: LanguageClient | undefined;
   private readonly middlewares: Middleware[] = [];
+  private readonly clientCreated = new vscode.EventEmitter<LanguageClient>();
+  /** Each new client, before it starts (a restart makes a new one): its onDidChangeState reports the server from Starting on. */
+  readonly onDidCreateClient = this.clientCreated.event;
 
   constructor(readonly extension: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {}
 
@@ -37,7 +40,15 @@ export class Ctx {
       middleware: Object.assign({}, ...this.middlewares),
     };
     this.client = new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
+    this.clientCreated.fire(this.client);
     await this.client.start();
+  }
+
+  /** A custom request to the server; undefined while it is not running. */
+  async request<R>(method: string, params: unknown): Promise<R | undefined> {
+    const client = this.client;
+    if (!client?.isRunning()) return undefined;
+    return (await client.sendRequest<R | null>(method, params)) ?? undefined;
   }
 
   async stop(): Promise<void> {

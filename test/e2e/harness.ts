@@ -28,7 +28,7 @@ export const CHROMIUM = process.env.DOCKERFILE_SLIM_CHROMIUM || '/usr/bin/chromi
 /** As the notes found them to work headless as root in a container, offline. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** What the extension's bundle needs at run time: its manifest, bundles and bundled docs (like a .vsix). */
-const EXTENSION_FILES = ['package.json', 'dist', 'docs', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const EXTENSION_FILES = ['package.json', 'dist', 'docs', 'media', 'syntaxes', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 const START_TIMEOUT_MS = 30_000;
 export const UI_TIMEOUT_MS = 15_000;
@@ -88,11 +88,17 @@ export interface StartOptions {
   workspace: string;
   /** VS Code user settings.json content. */
   settings?: Record<string, unknown>;
+  /** Open the folder in Restricted Mode (workspace trust on, the folder not trusted). */
+  untrusted?: boolean;
+  /** A packaged extension to install with `code-server --install-extension` instead of copying the dev tree. */
+  vsix?: string;
 }
 
 export class Session {
   page!: Page;
   workspace = '';
+  /** The extensions dir code-server runs with (the installed extension is a folder in it). */
+  extensions = '';
   readonly consoleErrors: string[] = [];
   private temp = '';
   private server: ChildProcess | undefined;
@@ -127,18 +133,29 @@ export class Session {
     cpSync(options.workspace, this.workspace, { recursive: true });
     const userData = dir('user-data');
     mkdirSync(path.join(userData, 'User'), { recursive: true });
-    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(defaultSettings(options.settings), null, 2));
-    const extensions = dir('extensions');
-    installExtension(extensions);
+    const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+    writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(defaultSettings({ ...trust, ...options.settings }), null, 2));
+    const extensions = (this.extensions = dir('extensions'));
     // TMPDIR too: the extension host leaves its vscode-ipc-*.sock there.
     const env = { XDG_CONFIG_HOME: dir('xdg-config'), XDG_DATA_HOME: dir('xdg-data'), XDG_CACHE_HOME: dir('xdg-cache'), TMPDIR: dir('tmp') };
-    await this.startServer(userData, extensions, env);
+    if (options.vsix) this.installVsix(options.vsix, userData, extensions, env);
+    else installExtension(extensions);
+    await this.startServer(userData, extensions, env, options.untrusted === true);
     await this.openBrowser(dir('browser'));
   }
 
-  private async startServer(userData: string, extensions: string, env: Record<string, string>): Promise<void> {
+  /** As a user installs a downloaded .vsix; code-server's output goes to the failure report. */
+  private installVsix(vsix: string, userData: string, extensions: string, env: Record<string, string>): void {
+    const args = ['--install-extension', vsix, '--user-data-dir', userData, '--extensions-dir', extensions];
+    const result = spawnSync(CODE_SERVER, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: START_TIMEOUT_MS });
+    this.serverLog += `${result.stdout}${result.stderr}`;
+    if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${result.error?.message ?? result.status})`);
+  }
+
+  private async startServer(userData: string, extensions: string, env: Record<string, string>, untrusted: boolean): Promise<void> {
     // Port 0: the kernel picks a free port and code-server prints it, so no race with other runs.
-    const args = ['--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions];
+    const trust = untrusted ? [] : ['--disable-workspace-trust'];
+    const args = ['--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...trust, '--user-data-dir', userData, '--extensions-dir', extensions];
     // detached: its own process group, so dispose() ends it with its extension host and language server.
     const server = spawn(CODE_SERVER, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.server = server;
@@ -395,6 +412,20 @@ function walk(dir: string): string[] {
     const file = path.join(dir, name);
     return statSync(file).isDirectory() ? walk(file) : [file];
   });
+}
+
+export interface CliDiagnostic {
+  code: string;
+  path: string;
+  range: { start: { line: number; character: number } };
+}
+
+/** What `dockerfile-slim lint --format json` reports for a Dockerfile (its build context is its folder); by default the dev bundle's CLI. */
+export function lint<D extends CliDiagnostic = CliDiagnostic>(file: string, cli = path.join(ROOT, 'dist', 'cli.js')): D[] {
+  const result = spawnSync(process.execPath, [cli, 'lint', '--format', 'json', file], { encoding: 'utf8' });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`the CLI failed (${result.status}): ${result.stderr}`);
+  const report = JSON.parse(result.stdout) as { files: { diagnostics: D[] }[] };
+  return report.files.flatMap((entry) => entry.diagnostics);
 }
 
 export function escapeRegExp(text: string): string {

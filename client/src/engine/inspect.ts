@@ -43,6 +43,7 @@ export interface HistoryEntry {
 
 interface Options {
   signal?: AbortSignal;
+  timeoutMs?: number;
 }
 
 /** `image inspect REF`: id, size, config. Throws EngineError (`image-gone` when the engine has no such image). */

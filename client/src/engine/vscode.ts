@@ -52,7 +52,7 @@ export async function buildWithProgress(
   log: vscode.LogOutputChannel,
   request: Omit<BuildRequest, 'signal' | 'onProgress' | 'onLine'>,
   options: BuildWithProgressOptions = {},
-): Promise<BuildOutcome & { executable: string }> {
+): Promise<BuildOutcome & { executable: string; engineUsed: Engine }> {
   const engine = await currentEngine(vscode.Uri.file(request.dockerfile));
   const title = `Building ${vscode.workspace.asRelativePath(request.dockerfile)} with ${engineName(engine.kind)}`;
   log.info(`${title}: ${engine.executable} build -f ${request.dockerfile}${request.target ? ` --target ${request.target}` : ''} ${request.context}`);
@@ -80,7 +80,7 @@ export async function buildWithProgress(
         },
       });
       log.info(`Built ${outcome.imageId} in ${(outcome.durationMs / 1000).toFixed(1)} s`);
-      return { ...outcome, executable: engine.executable };
+      return { ...outcome, executable: engine.executable, engineUsed: engine };
     } catch (error) {
       log.error(error instanceof EngineError ? error.describe() : String(error));
       throw error;
@@ -89,4 +89,10 @@ export async function buildWithProgress(
       options.signal?.removeEventListener('abort', cancel);
     }
   });
+}
+
+/** `dockerfileSlim.buildArguments`: more `build` options, as a list of arguments (never a shell string). */
+export function readBuildArguments(scope?: vscode.ConfigurationScope): string[] {
+  const value = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>('buildArguments');
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
