@@ -89,6 +89,21 @@ describe('Image panel (code-server + chromium + dockerd)', { skip: e2eSkipReason
         await frame.getByRole('note').filter({ hasText: 'changed since this build' }).waitFor({ timeout: UI_TIMEOUT_MS });
         await frame.getByRole('heading', { name: 'Size history' }).waitFor({ timeout: UI_TIMEOUT_MS });
       });
+
+      await session.diagnose("a failing build: the panel explains and shows the engine's own text", async (page) => {
+        await session.openFile(DOCKERFILE);
+        await page.keyboard.press('Control+End');
+        await page.keyboard.type('\nRUN echo dockerfile-slim-e2e-failure >&2 && exit 3');
+        await session.runCommand('Dockerfile Slim: Show Image Panel');
+        await frame.getByRole('button', { name: 'Build', exact: true }).click();
+        const alert = frame.getByRole('alert');
+        await alert.getByText(/^The build failed/).waitFor({ timeout: BUILD_TIMEOUT_MS });
+        await alert.getByText('What the engine said').click();
+        await alert.getByText(/dockerfile-slim-e2e-failure/).first().waitFor({ timeout: UI_TIMEOUT_MS });
+        assert.match(readFileSync(file, 'utf8'), /exit 3\n?$/, 'the build saved the Dockerfile first');
+        await frame.locator('#image-size').waitFor({ timeout: UI_TIMEOUT_MS });
+        await session.screenshot('panel-6-failed');
+      });
     }),
   );
 
