@@ -16,6 +16,7 @@ const DOCKERFILE = 'Dockerfile';
 /** /usr/local/bin/docker on this machine insists on buildx; the engine's own client does not. No network for builds here. */
 const ENGINE_SETTINGS = { 'dockerfileSlim.enginePath': '/usr/bin/docker', 'dockerfileSlim.buildArguments': ['--network', 'none'] };
 const BUILD_TIMEOUT_MS = 180_000;
+const HOSTILE_NAME = "/usr/local/bin/<img src=x onerror=document.title='pwned'>";
 const TEST_TIMEOUT_MS = 300_000;
 
 async function withSession(name: string, options: { untrusted?: boolean }, body: (session: Session) => Promise<void>): Promise<void> {
@@ -67,6 +68,11 @@ describe('Image panel (code-server + chromium + dockerd)', { skip: e2eSkipReason
         assert.match(size ?? '', /^\d+(\.\d)? (kB|MB|GB)$/, `the total size, as text: ${size}`);
         await frame.getByRole('button', { name: /SLIM902/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
         assert.ok(await frame.getByText(/libgreet\.so/).first().isVisible(), 'the missing library is named');
+        // A file name from the image is text, never markup.
+        await frame.getByText(HOSTILE_NAME).first().waitFor({ timeout: UI_TIMEOUT_MS });
+        assert.equal(await frame.locator('img').count(), 0, 'no element made from a file name');
+        const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+        assert.match(csp ?? '', /default-src 'none'.*script-src 'nonce-[A-Za-z0-9+/=]{16,}'/, `a strict CSP with a nonce: ${csp}`);
         const ownLayers = await frame.getByRole('button', { name: /, line \d+$/ }).count();
         assert.ok(ownLayers >= 3, `the Dockerfile's own layers link to their lines (${ownLayers})`);
         await session.screenshot('panel-3-built');
@@ -74,9 +80,9 @@ describe('Image panel (code-server + chromium + dockerd)', { skip: e2eSkipReason
 
       await session.diagnose('the finding is a diagnostic on the Dockerfile; a click in the panel goes there', async (page) => {
         await session.runCommand('Problems: Focus on Problems View');
-        await session.problem('SLIM902').waitFor({ timeout: UI_TIMEOUT_MS });
+        await session.problem('SLIM902').first().waitFor({ timeout: UI_TIMEOUT_MS });
         await session.runCommand('Dockerfile Slim: Show Image Panel');
-        await frame.getByRole('button', { name: /SLIM902/ }).first().click();
+        await frame.getByRole('button', { name: /SLIM902.*\/usr\/local\/bin\/app$/ }).click();
         const text = readFileSync(file, 'utf8').split('\n');
         const copyLine = text.findIndex((line) => line.startsWith('COPY --from=build /src/app'));
         await session.cursorOn(copyLine);
@@ -84,7 +90,7 @@ describe('Image panel (code-server + chromium + dockerd)', { skip: e2eSkipReason
         await page.keyboard.press('End');
         await page.keyboard.type(' ');
         await session.runCommand('Problems: Focus on Problems View');
-        await session.problem('SLIM902').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+        await waitUntil(async () => (await session.problem('SLIM902').count()) === 0, UI_TIMEOUT_MS, 'the SLIM902 diagnostics to go');
         await session.runCommand('Dockerfile Slim: Show Image Panel');
         await frame.getByRole('note').filter({ hasText: 'changed since this build' }).waitFor({ timeout: UI_TIMEOUT_MS });
         await frame.getByRole('heading', { name: 'Size history' }).waitFor({ timeout: UI_TIMEOUT_MS });
