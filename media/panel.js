@@ -33,7 +33,7 @@
 
   function view(state) {
     if (!state.dockerfile) return [h('p', { class: 'muted' }, ['Open a Dockerfile to build it and see what its image weighs.'])];
-    return [header(state), state.busy && busy(state.busy), state.problem && problem(state.problem), state.report && report(state.report), history(state.history)].filter(Boolean);
+    return [header(state), state.busy && busy(state.busy), state.problem && problem(state.problem), state.comparison && comparison(state.comparison), state.report && report(state.report), history(state.history)].filter(Boolean);
   }
 
   function header(state) {
@@ -67,6 +67,18 @@
       h('p', {}, [state.message]),
       state.nextStep && h('p', { class: 'muted' }, [state.nextStep]),
       state.engineText && h('details', {}, [h('summary', {}, ['What the engine said']), h('pre', {}, [state.engineText])]),
+    ]);
+  }
+
+  function comparison(state) {
+    return h('section', { class: 'comparison', 'aria-label': 'Slim this image' }, [
+      h('h3', {}, ['Slim this image']),
+      h('p', { id: 'slim-comparison' }, [
+        h('span', { class: 'mark before' }, ['before']), ` ${state.beforeText} → `,
+        h('span', { class: 'mark after' }, ['after']), ` ${state.afterText} `,
+        h('span', { class: state.smaller ? 'delta smaller' : 'delta larger' }, [state.changeText]),
+      ]),
+      state.proof && h('p', { id: 'slim-proof', class: state.proof.ok ? 'proof ok' : 'proof failed', role: 'note' }, [state.proof.text]),
     ]);
   }
 
@@ -108,9 +120,7 @@
     if (entries.length === 0) return undefined;
     const largest = Math.max(1, ...entries.map((entry) => entry.size));
     const list = h('ol', { class: 'history', reversed: '' });
-    [...entries].reverse().forEach((entry, index, newestFirst) => {
-      const previous = newestFirst[index + 1];
-      const delta = previous ? entry.size - previous.size : 0;
+    [...entries].reverse().forEach((entry) => {
       const bar = h('span', { class: `bar ${entry.mark ?? ''}`, 'aria-hidden': 'true' });
       bar.style.width = `${Math.max(1, (entry.size / largest) * 100)}%`;
       list.append(
@@ -119,7 +129,7 @@
           entry.mark && h('span', { class: `mark ${entry.mark}` }, [entry.mark]),
           h('span', { class: 'track' }, [bar]),
           h('span', { class: 'amount' }, [entry.sizeText]),
-          delta !== 0 && h('span', { class: delta < 0 ? 'delta smaller' : 'delta larger' }, [`${delta < 0 ? '−' : '+'}${Math.round((Math.abs(delta) / Math.max(1, previous.size)) * 100)}%`]),
+          entry.changeText && h('span', { class: entry.smaller ? 'delta smaller' : 'delta larger' }, [entry.changeText]),
         ]),
       );
     });

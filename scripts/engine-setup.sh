@@ -24,6 +24,13 @@
 #   gcc:12                                Debian + gcc/g++ 12, libc6-dev, make
 #   dockerfile-slim/musl-builder:bookworm Debian + gcc + musl-tools (musl-gcc); NOT alpine
 #   dockerfile-slim/musl-runtime:latest   musl's loader /lib/ld-musl-x86_64.so.1 + static busybox
+#   gcr.io/distroless/{static,base,cc}-debian12, alpine:3.20
+#                                         stand-ins for the runtime images "slim" chooses, built
+#                                         from the files of gcc:12's Debian packages (distroless:
+#                                         CA bundle, passwd with nonroot 65532; base + libc6,
+#                                         libssl3; cc + libgcc-s1, libgomp1, libstdc++6) and from
+#                                         musl-runtime + the CA bundle + addgroup/adduser (alpine). Labelled
+#                                         org.opencontainers.image.description=local stand-in ...
 # Each carries the label org.dockerfile-slim.recipe; when RECIPE below changes, reruns
 # rebuild (test/support/engine.ts reads the same number).
 set -euo pipefail
@@ -324,8 +331,65 @@ musl_runtime_image() {
   rm -rf "$dir"
 }
 
+# Stand-ins for the runtime images `dockerfile-slim slim` chooses (no registry to pull them from).
+STANDIN_DESCRIPTION='org.opencontainers.image.description=local stand-in built by dockerfile-slim'
+DISTROLESS_STANDINS=(gcr.io/distroless/static-debian12:latest gcr.io/distroless/base-debian12:latest gcr.io/distroless/cc-debian12:latest)
+standin_build() { # TARGET TAG [CONTEXT]: a stage of the Dockerfile on stdin (classic builder) as TAG
+  local target=$1 tag=$2 context=${3:--} t=$EPOCHREALTIME
+  DOCKER_BUILDKIT=0 $DOCKER build --network none ${target:+--target "$target"} --label "$LABEL=$RECIPE" --label "$STANDIN_DESCRIPTION" -t "$tag" -f - "$context" >"$CACHE/standin-build.log" 2>&1 \
+    || { tail -n 20 "$CACHE/standin-build.log" >&2; die "docker build of the stand-in $tag failed (log: $CACHE/standin-build.log)"; }
+  imported "$tag"
+  echo "engine-setup:   docker build $tag ($(elapsed "$t") s)"
+}
+# The files of Debian packages installed in gcc:12, listed by `dpkg -L` (distroless is made from .debs too).
+DISTROLESS_DOCKERFILE=$(cat <<'DOCKERFILE'
+FROM gcc:12 AS files
+RUN set -e; \
+    copy_packages() { dest=$1; shift; for p in "$@"; do dpkg -L "$p"; done | while read -r f; do if [ ! -d "$f" ] && { [ -f "$f" ] || [ -L "$f" ]; }; then cp -a --parents "$f" "$dest"; fi; done; }; \
+    s=/rootfs/static; mkdir -p $s/etc/ssl/certs $s/tmp $s/home/nonroot $s/root; chmod 1777 $s/tmp; chown 65532:65532 $s/home/nonroot; \
+    cp /etc/ssl/certs/ca-certificates.crt $s/etc/ssl/certs/; \
+    printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >$s/etc/passwd; \
+    printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >$s/etc/group; \
+    cp -a $s /rootfs/base; copy_packages /rootfs/base libc6 libssl3; \
+    cp -a /rootfs/base /rootfs/cc; copy_packages /rootfs/cc libgcc-s1 libgomp1 libstdc++6
+FROM scratch AS static
+COPY --from=files /rootfs/static /
+FROM scratch AS base
+COPY --from=files /rootfs/base /
+FROM scratch AS cc
+COPY --from=files /rootfs/cc /
+DOCKERFILE
+)
+distroless_images() {
+  local tag kind
+  for tag in "${DISTROLESS_STANDINS[@]}"; do
+    kind=${tag#gcr.io/distroless/}
+    standin_build "${kind%%-*}" "$tag" <<<"$DISTROLESS_DOCKERFILE"
+  done
+}
+# Debian's busybox has no addgroup/adduser applets: two small scripts do what
+# `addgroup -S NAME` and `adduser -S [-G GROUP] NAME` do in alpine (system ids from 100).
+ALPINE_ADDGROUP='#!/bin/sh
+name=$(eval echo "\${$#}"); gid=101
+while cut -d: -f3 /etc/group | grep -qx "$gid"; do gid=$((gid + 1)); done
+echo "$name:x:$gid:" >>/etc/group'
+ALPINE_ADDUSER='#!/bin/sh
+group=; while getopts SDHG:u:h:s:g: opt; do [ "$opt" = G ] && group=$OPTARG; done; shift $((OPTIND - 1)); name=$1; uid=100
+while cut -d: -f3 /etc/passwd | grep -qx "$uid"; do uid=$((uid + 1)); done
+gid=$(grep "^${group:-nogroup}:" /etc/group | cut -d: -f3); echo "$name:x:$uid:${gid:-65533}:Linux User,,,:/home/$name:/sbin/nologin" >>/etc/passwd'
+alpine_image() {
+  local dir=$WORK/alpine-standin
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf '%s\n' "$ALPINE_ADDGROUP" >"$dir/addgroup"
+  printf '%s\n' "$ALPINE_ADDUSER" >"$dir/adduser"
+  chmod 755 "$dir/addgroup" "$dir/adduser"
+  standin_build '' alpine:3.20 "$dir" <<<$'FROM dockerfile-slim/musl-runtime:latest\nCOPY --from=gcc:12 /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nCOPY addgroup adduser /usr/sbin/'
+  rm -rf "$dir"
+}
+
 ALL_IMAGES=(debian:bookworm-slim busybox:latest golang:1.19 golang:bookworm gcc:12
-  dockerfile-slim/musl-builder:bookworm dockerfile-slim/musl-runtime:latest)
+  dockerfile-slim/musl-builder:bookworm dockerfile-slim/musl-runtime:latest
+  "${DISTROLESS_STANDINS[@]}" alpine:3.20)
 if $want_images; then
   remember_old "${ALL_IMAGES[@]}"
   if any_missing debian:bookworm-slim golang:1.19 golang:bookworm gcc:12 dockerfile-slim/musl-builder:bookworm; then
@@ -336,6 +400,8 @@ if $want_images; then
   if any_missing dockerfile-slim/musl-runtime:latest; then step "image dockerfile-slim/musl-runtime:latest" musl_runtime_image; fi
   if any_missing gcc:12 dockerfile-slim/musl-builder:bookworm; then step "images gcc:12, dockerfile-slim/musl-builder:bookworm" gcc_and_musl_images; fi
   if any_missing golang:1.19 golang:bookworm; then step "images golang:1.19, golang:bookworm" golang_image; fi
+  if any_missing "${DISTROLESS_STANDINS[@]}"; then step "stand-ins ${DISTROLESS_STANDINS[*]}" distroless_images; fi
+  if any_missing alpine:3.20; then step "stand-in alpine:3.20" alpine_image; fi
 fi
 
 # ---------------------------------------------------------------- podman

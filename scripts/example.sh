@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the bundled examples: lint each Dockerfile, then apply the
-# preferred fixes to a copy and print the fixed Dockerfile.
+# preferred fixes to a copy and print the fixed Dockerfile; then slim one example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +17,7 @@ for dockerfile in examples/*/Dockerfile; do
   node dist/cli.js lint --fix "$copy" || true
   cat "$copy"
 done
+
+echo
+echo "=== dockerfile-slim slim examples/go-scratch/Dockerfile (multi-stage: improved in place)"
+node dist/cli.js slim examples/go-scratch/Dockerfile

@@ -37,15 +37,19 @@ import { PublishedDiagnostics, type FileDiagnostics, type Publish } from './publ
 import { CONTEXT_EDIT_DELAY_MS, Scheduler, validationDelay } from './scheduler';
 import { SettingsCache } from './settings';
 import { placeImageReport, stageSummaries } from './image-report';
+import { slimDockerfile } from './slim';
 import {
   DESCRIBE_DOCKERFILE_REQUEST,
   FIX_ALL_KIND,
   IMAGE_REPORT_REQUEST,
   SHOW_DOCUMENTATION_COMMAND,
+  SLIM_REQUEST,
   type DescribeDockerfileParams,
   type DockerfileDescription,
   type ImageReportParams,
   type ImageReportPlacement,
+  type SlimParams,
+  type SlimResponse,
 } from './shared/protocol';
 import { classifyChanges, fileWatchers } from './watch';
 
@@ -384,6 +388,26 @@ connection.onRequest(
     else imageDiagnostics.delete(params.uri);
     void validate(params.uri);
     return { ...placement, published: current };
+  }),
+);
+
+// "Slim this image": computed here with the document's settings and build context, applied by the client.
+
+connection.onRequest(
+  SLIM_REQUEST,
+  guarded(logError, 'slim', null, async ({ uri, runtime }: SlimParams): Promise<SlimResponse | null> => {
+    const { resolved } = await settings.get(uri);
+    await grammarsFor(uri);
+    const document = dockerfile(uri);
+    if (!document) return null;
+    const context = contextOf(uri, resolved.context);
+    const result = slimDockerfile({ path: filePathOf(uri) ?? uri, text: document.getText(), context, runtime, target: resolved.target, rules: resolved.rules });
+    if (result.kind !== 'slimmed') return result;
+    const otherFiles = result.otherFiles.flatMap((file) => {
+      const absolutePath = context?.absoluteFromDockerfile(file.path);
+      return absolutePath ? [{ uri: openPaths.get(absolutePath) ?? pathToFileURL(absolutePath).toString(), text: file.text }] : [];
+    });
+    return { ...result, version: document.version, otherFiles };
   }),
 );
 

@@ -111,12 +111,12 @@ describe('argument parsing', () => {
     });
   });
 
-  test('help, version and the commands announced for later', () => {
+  test('help, version, slim and inspect', () => {
     assert.deepEqual(parseCommandLine(['--help']), { kind: 'help', topic: 'main' });
     assert.deepEqual(parseCommandLine(['-h']), { kind: 'help', topic: 'main' });
     assert.deepEqual(parseCommandLine(['lint', '-h']), { kind: 'help', topic: 'lint' });
     assert.deepEqual(parseCommandLine(['--version']), { kind: 'version' });
-    assert.deepEqual(parseCommandLine(['slim', 'Dockerfile']), { kind: 'unavailable', name: 'slim' });
+    assert.deepEqual(parseCommandLine(['slim', 'Dockerfile']), { kind: 'slim', options: { path: 'Dockerfile', write: false, runtime: 'auto', target: undefined, config: undefined, context: undefined } });
     assert.deepEqual(parseCommandLine(['inspect', 'img']), { kind: 'inspect', options: { image: 'img', format: 'text', engine: undefined, enginePath: undefined, config: undefined } });
   });
 
@@ -730,10 +730,6 @@ describe('the built binary (dist/cli.js)', () => {
   test('--version prints package.json\'s version', () => {
     assert.deepEqual(spawnCli(['--version'], ROOT), { code: 0, stdout: `${packageVersion}\n`, stderr: '' });
     assert.equal(VERSION, packageVersion);
-  });
-
-  test('slim is announced but not available yet', () => {
-    assert.deepEqual(spawnCli(['slim', 'Dockerfile'], ROOT), { code: 2, stdout: '', stderr: 'dockerfile-slim slim: not available in this version\n' });
   });
 
   test('inspect with an engine that is not there: one line, exit 2', () => {

@@ -2,6 +2,8 @@
 // (progress notification, cancellable), read the image's files (SLIM9xx checks), and have
 // the server place findings and layers on the Dockerfile (publishing the findings as
 // diagnostics of the version built).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectImage, EngineCommandError, type InspectProgress } from '../../../server/src/image/engine-cli';
@@ -22,6 +24,12 @@ import type { BuildReport, PanelProblem } from './state';
 
 export interface BuildFlowOptions {
   target?: string;
+  /**
+   * Build this earlier text of the Dockerfile instead (from a temporary file, with the
+   * same context): "Slim this image" builds the original after replacing it. Its findings
+   * are not placed on the current text.
+   */
+  earlierText?: string;
   signal?: AbortSignal;
   onStatus?: (phase: 'building' | 'inspecting', detail: string) => void;
 }
@@ -29,12 +37,13 @@ export interface BuildFlowOptions {
 /** Builds and inspects DOCUMENT; throws FlowError with what to tell the user. */
 export async function buildAndInspect(ctx: Ctx, document: vscode.TextDocument, options: BuildFlowOptions = {}): Promise<BuildReport> {
   if (document.uri.scheme !== 'file') throw new FlowError({ message: 'Only a Dockerfile saved on disk can be built.', nextStep: 'Save it in the workspace first.' });
-  if (document.isDirty && !(await document.save())) throw new FlowError({ message: 'The Dockerfile has unsaved changes that could not be saved.', nextStep: 'Save it, then build again.' });
+  if (options.earlierText === undefined && document.isDirty && !(await document.save())) throw new FlowError({ message: 'The Dockerfile has unsaved changes that could not be saved.', nextStep: 'Save it, then build again.' });
   const uri = document.uri.toString();
   const version = document.version;
   const described = await ctx.request<DockerfileDescription>(DESCRIBE_DOCKERFILE_REQUEST, { uri });
-  const dockerfile = document.uri.fsPath;
   const target = options.target || undefined;
+  const earlier = options.earlierText === undefined ? undefined : await writeTemporary(options.earlierText);
+  const dockerfile = earlier?.file ?? document.uri.fsPath;
   try {
     options.onStatus?.('building', 'starting');
     const built = await buildWithProgress(
@@ -51,7 +60,7 @@ export async function buildAndInspect(ctx: Ctx, document: vscode.TextDocument, o
     });
     const layers = report.layers.map((layer) => ({ createdBy: layer.createdBy }));
     const params: ImageReportParams = { uri, version, target, findings: report.findings, layers };
-    const placement = await ctx.request<ImageReportPlacement>(IMAGE_REPORT_REQUEST, params);
+    const placement = earlier ? undefined : await ctx.request<ImageReportPlacement>(IMAGE_REPORT_REQUEST, params);
     return {
       imageId: report.id,
       size: report.size,
@@ -63,7 +72,7 @@ export async function buildAndInspect(ctx: Ctx, document: vscode.TextDocument, o
       layers: report.layers.map((layer, index) => {
         const { line } = lineOf(placement?.layers[index]?.range);
         // The instruction as the user wrote it reads better than the engine's record (`COPY file:3f41… in /app`).
-        const written = line === undefined || document.version !== version ? undefined : document.lineAt(line).text.trim();
+        const written = line === undefined || earlier || document.version !== version ? undefined : document.lineAt(line).text.trim();
         const label = written || (layer.createdBy ? shortInstruction(layer.createdBy) : layer.comment || `layer ${index + 1}`);
         return { size: layer.size, label, own: placement?.layers[index]?.own ?? false, ...(line === undefined ? {} : { line }) };
       }),
@@ -78,7 +87,16 @@ export async function buildAndInspect(ctx: Ctx, document: vscode.TextDocument, o
     };
   } catch (error) {
     throw FlowError.from(error);
+  } finally {
+    if (earlier) await rm(earlier.dir, { recursive: true, force: true });
   }
+}
+
+async function writeTemporary(text: string): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dockerfile-slim-earlier-'));
+  const file = path.join(dir, 'Dockerfile');
+  await writeFile(file, text);
+  return { dir, file };
 }
 
 function lineOf(range: { start: { line: number } } | null | undefined): { line?: number } {

@@ -8,8 +8,9 @@ import { canRunEngine } from '../engine/vscode';
 import { buildAndInspect, FlowError } from './build-flow';
 import { panelHtml } from './html';
 import { SizeHistory, type SizeMark } from './size-history';
-import { formatBytes } from '../../../server/src/image/inspect';
-import type { BuildReport, PanelProblem, PanelState, ReportView, WebviewMessage } from './state';
+import type { SizeComparison } from './view';
+import type { BuildReport, PanelProblem, PanelState, WebviewMessage } from './state';
+import { comparisonView, historyView, reportView } from './view';
 
 export const VIEW_ID = 'dockerfileSlim.panel';
 const BUILDING_CONTEXT = 'dockerfileSlim.building';
@@ -25,7 +26,11 @@ export interface BuildOptions {
   target?: string;
   /** Marks the size history entry ("Slim this image" builds before and after). */
   mark?: SizeMark;
+  /** Build this earlier text of the Dockerfile; the panel keeps showing the current text's report. */
+  earlierText?: string;
 }
+
+export type { SizeComparison } from './view';
 
 export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -35,6 +40,7 @@ export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable
   private readonly targets = new Map<string, string>();
   private readonly reports = new Map<string, BuildReport>();
   private readonly problems = new Map<string, PanelProblem>();
+  private readonly comparisons = new Map<string, SizeComparison>();
   private readonly history: SizeHistory;
   private readonly disposables: vscode.Disposable[] = [];
   private stagesTimer: NodeJS.Timeout | undefined;
@@ -94,13 +100,14 @@ export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable
     try {
       const report = await buildAndInspect(this.ctx, document, {
         target,
+        earlierText: options.earlierText,
         signal: running.controller.signal,
         onStatus: (phase, detail) => {
           running.busy = { phase, detail };
           this.render();
         },
       });
-      this.reports.set(uri, report);
+      if (options.earlierText === undefined) this.reports.set(uri, report);
       await this.history.add(uri, { time: report.builtAt, size: report.size, imageId: report.imageId, target: report.target, ...(options.mark ? { mark: options.mark } : {}) });
       return report;
     } catch (error) {
@@ -113,6 +120,12 @@ export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable
       await setBuilding(false);
       this.render();
     }
+  }
+
+  /** Shows a before/after comparison ("Slim this image") above the report. */
+  compare(document: vscode.TextDocument, comparison: SizeComparison): void {
+    this.comparisons.set(document.uri.toString(), comparison);
+    this.render();
   }
 
   cancel(): void {
@@ -198,21 +211,10 @@ export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable
       ...(this.running?.uri === uri ? { busy: this.running.busy } : {}),
       ...(this.problems.has(uri) ? { problem: this.problems.get(uri) } : {}),
       ...(report ? { report: reportView(report, document.version) } : {}),
-      history: this.history.entries(uri).map((entry) => ({ ...entry, sizeText: formatBytes(entry.size) })),
+      ...(this.comparisons.has(uri) ? { comparison: comparisonView(this.comparisons.get(uri)!) } : {}),
+      history: historyView(this.history.entries(uri)),
     };
   }
-}
-
-function reportView(report: BuildReport, version: number): ReportView {
-  const sum = (own: boolean) => report.layers.reduce((total, layer) => total + (layer.own === own ? layer.size : 0), 0);
-  return {
-    ...report,
-    stale: report.version !== version,
-    sizeText: formatBytes(report.size),
-    baseSizeText: formatBytes(sum(false)),
-    ownSizeText: formatBytes(sum(true)),
-    layers: report.layers.map((layer) => ({ ...layer, sizeText: formatBytes(layer.size) })),
-  };
 }
 
 function isDockerfile(document: vscode.TextDocument): boolean {

@@ -53,7 +53,10 @@ export interface PanelState {
   busy?: { phase: 'building' | 'inspecting'; detail: string };
   problem?: PanelProblem;
   report?: ReportView;
-  history: (SizeEntry & { sizeText: string })[];
+  /** The last "Slim this image" run: the original's and the slimmed image's sizes. */
+  comparison?: { beforeText: string; afterText: string; changeText: string; smaller: boolean; proof?: { text: string; ok: boolean } };
+  /** Oldest first; `changeText` against the build before it. */
+  history: (SizeEntry & { sizeText: string; changeText?: string; smaller?: boolean })[];
 }
 
 /** A report as shown: sizes formatted once, here, for the script. */

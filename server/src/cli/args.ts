@@ -1,5 +1,6 @@
 // Command-line parsing. Every mistake becomes a UsageError with one line of text.
 import type { FindingSeverity } from '../rules/types';
+import { SLIM_RUNTIMES, type SlimRuntime } from '../slim/runtime';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -32,17 +33,23 @@ export interface InspectOptions {
   config: string | undefined;
 }
 
+export interface SlimOptions {
+  path: string;
+  write: boolean;
+  runtime: SlimRuntime;
+  target: string | undefined;
+  config: string | undefined;
+  context: string | undefined;
+}
+
 export type Command =
-  | { kind: 'help'; topic: 'main' | 'lint' | 'inspect' }
+  | { kind: 'help'; topic: 'main' | 'lint' | 'inspect' | 'slim' }
   | { kind: 'version' }
   | { kind: 'lint'; options: LintOptions }
   | { kind: 'inspect'; options: InspectOptions }
-  /** Announced in the spec, not built yet. */
-  | { kind: 'unavailable'; name: string };
+  | { kind: 'slim'; options: SlimOptions };
 
 export class UsageError extends Error {}
-
-const LATER_COMMANDS = ['slim'];
 
 export const MAIN_USAGE = `Usage: dockerfile-slim <command> [options]
 
@@ -50,11 +57,11 @@ Finds what makes container images large, root-owned or broken when made small.
 
 Commands:
   lint PATH...     Lint Dockerfiles (files, or folders searched recursively)
-  slim PATH        Print a slimmed Dockerfile (not available in this version)
+  slim PATH        Print (or --write) the Dockerfile slimmed: build and runtime stages
   inspect IMAGE    Report a built image's size, layers and problems (SLIM901-SLIM907)
 
 Options:
-  -h, --help       Show this help; "dockerfile-slim lint --help" (or inspect --help)
+  -h, --help       Show this help; "dockerfile-slim lint --help" (or slim, inspect --help)
                    shows a command's options
   --version        Print the version
 
@@ -109,14 +116,39 @@ Exit codes: 0 no error-level finding, 1 error-level findings, 2 usage or engine 
 (no engine, engine not running, image not found, invalid config).
 `;
 
+export const SLIM_USAGE = `Usage: dockerfile-slim slim [options] PATH
+
+Slims a Dockerfile: a single-stage compiler image becomes a build stage plus a runtime
+stage on the smallest base its program runs on (scratch for a static Go or C binary,
+distroless for a glibc-linked one, alpine for a musl-linked one), then every preferred
+fix is applied (exec form, CGO_ENABLED=0 or static linking, -s -w, CA certificates when
+the program makes TLS connections, a non-root user), also in the Makefiles and scripts
+the build runs. A multi-stage Dockerfile is improved in place. Prints the result on
+stdout and what changed on stderr; refuses, with the reasons, what it cannot slim safely.
+
+Options:
+  --write                               Write the Dockerfile (and the other files) instead
+                                        of printing it
+  --runtime auto|scratch|distroless|alpine
+                                        The runtime base (default: auto, which follows how
+                                        the program is linked)
+  --target STAGE                        The stage to slim, as docker build --target
+  --config FILE                         Use this config file instead of .dockerfile-slim.json
+  --context DIR                         Build context (default: the Dockerfile's folder)
+  -h, --help                            Show this help
+
+Exit codes: 0 slimmed or already slim, 1 refused (the reasons on stderr, one per line),
+2 usage or input error.
+`;
+
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('no command given (try: dockerfile-slim lint PATH..., or --help)');
-  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'lint' || rest[0] === 'inspect' ? rest[0] : 'main' };
+  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'lint' || rest[0] === 'inspect' || rest[0] === 'slim' ? rest[0] : 'main' };
   if (first === '--version') return { kind: 'version' };
   if (first === 'lint') return parseLint(rest);
   if (first === 'inspect') return parseInspect(rest);
-  if (LATER_COMMANDS.includes(first)) return { kind: 'unavailable', name: first };
+  if (first === 'slim') return parseSlim(rest);
   if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (see dockerfile-slim --help)`);
   throw new UsageError(`unknown command '${first}' (commands: lint, slim, inspect)`);
 }
@@ -229,6 +261,40 @@ function parseInspect(argv: readonly string[]): Command {
   if (images.length > 1) throw new UsageError(`inspect: one IMAGE at a time (got ${images.length})`);
   options.image = images[0];
   return { kind: 'inspect', options };
+}
+
+function parseSlim(argv: readonly string[]): Command {
+  const options: SlimOptions = { path: '', write: false, runtime: 'auto', target: undefined, config: undefined, context: undefined };
+  const { positionals: paths, command } = walkArguments(argv, ({ name, value, flag }) => {
+    switch (name) {
+      case '-h':
+      case '--help':
+        return { kind: 'help', topic: 'slim' };
+      case '--write':
+        flag();
+        options.write = true;
+        return;
+      case '--runtime':
+        options.runtime = oneOf(name, value(), SLIM_RUNTIMES);
+        return;
+      case '--target':
+        options.target = value();
+        return;
+      case '--config':
+        options.config = value();
+        return;
+      case '--context':
+        options.context = value();
+        return;
+      default:
+        throw new UsageError(`unknown option '${name}' (see dockerfile-slim slim --help)`);
+    }
+  });
+  if (command) return command;
+  if (paths.length === 0) throw new UsageError('slim: no PATH given (a Dockerfile; see dockerfile-slim slim --help)');
+  if (paths.length > 1) throw new UsageError(`slim: one Dockerfile at a time (got ${paths.length})`);
+  options.path = paths[0];
+  return { kind: 'slim', options };
 }
 
 /** `--format=json` → ['--format', 'json']; `--format` → ['--format', undefined]. */

@@ -1,9 +1,9 @@
-// The command dispatcher: help, version, lint, inspect; the commands the spec
-// announces for later answer with one clear line and exit code 2.
-import { INSPECT_USAGE, LINT_USAGE, MAIN_USAGE, parseCommandLine, UsageError, type Command } from './args';
+// The command dispatcher: help, version, lint, slim, inspect.
+import { INSPECT_USAGE, LINT_USAGE, MAIN_USAGE, parseCommandLine, SLIM_USAGE, UsageError, type Command } from './args';
 import { DEFAULT_INSPECTOR, runInspect, type Inspector } from './inspect';
 import { errorMessage, type CliIo } from './io';
 import { DEFAULT_ENGINE, runLint, type LintEngine } from './lint';
+import { runSlim } from './slim';
 import { TOOL_NAME, VERSION } from './version';
 
 export async function runCli(argv: readonly string[], io: CliIo, engine: LintEngine = DEFAULT_ENGINE, inspector: Inspector = DEFAULT_INSPECTOR): Promise<number> {
@@ -17,18 +17,17 @@ export async function runCli(argv: readonly string[], io: CliIo, engine: LintEng
   }
   switch (command.kind) {
     case 'help':
-      io.stdout(command.topic === 'lint' ? LINT_USAGE : command.topic === 'inspect' ? INSPECT_USAGE : MAIN_USAGE);
+      io.stdout({ lint: LINT_USAGE, inspect: INSPECT_USAGE, slim: SLIM_USAGE, main: MAIN_USAGE }[command.topic]);
       return 0;
     case 'version':
       io.stdout(`${VERSION}\n`);
       return 0;
-    case 'unavailable':
-      io.stderr(`${TOOL_NAME} ${command.name}: not available in this version\n`);
-      return 2;
     case 'lint':
       return runLint(command.options, io, engine);
     case 'inspect':
       return runInspect(command.options, io, inspector);
+    case 'slim':
+      return runSlim(command.options, io);
   }
 }
 

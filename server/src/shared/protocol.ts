@@ -1,6 +1,7 @@
 // Types and names shared by the client, the server and the CLI. Never import `vscode` here.
 import type { Range } from 'vscode-languageserver-textdocument';
 import type { ImageFinding } from '../image/inspect';
+import type { SlimResult, SlimRuntime } from '../slim';
 
 export type Severity = 'off' | 'info' | 'warning' | 'error';
 export const SEVERITIES: readonly Severity[] = ['off', 'info', 'warning', 'error'];
@@ -89,3 +90,20 @@ export interface ImageReportPlacement {
   /** Whether the findings were published (false when the document changed since the build). */
   published: boolean;
 }
+
+/**
+ * Client → server request ("Slim this image"): the open Dockerfile slimmed with its
+ * settings and build context. Nothing is applied; the client shows and applies it.
+ */
+export const SLIM_REQUEST = 'dockerfileSlim/slim';
+export interface SlimParams {
+  uri: string;
+  /** Default `auto`: the base follows how the program is linked. */
+  runtime?: SlimRuntime;
+}
+type Slimmed = Extract<SlimResult, { kind: 'slimmed' }>;
+export type SlimResponse =
+  | Exclude<SlimResult, Slimmed>
+  /** `text` replaces the document of `version`; other files (Makefiles, scripts) by URI. */
+  | (Omit<Slimmed, 'otherFiles'> & { version: number; otherFiles: { uri: string; text: string }[] });
+export type { SlimRuntime };
