@@ -126,3 +126,18 @@ export function minimalEdit(before: string, after: string): TextEdit | undefined
   };
   return { range: { start: position(start), end: position(before.length - end) }, newText: after.slice(start, after.length - end) };
 }
+
+/**
+ * Fixes insert lines with "\n". A file written with CRLF throughout is fixed as LF
+ * text and converted back, so its line endings stay uniform; a file with mixed
+ * endings is fixed as it is (converting would touch lines no fix meant to change).
+ */
+export function fixKeepingLineEndings(text: string, fixText: (text: string) => string): string {
+  if (!usesCrlfThroughout(text)) return fixText(text);
+  const fixed = fixText(text.replace(/\r\n/g, '\n'));
+  return fixed.replace(/\r?\n/g, '\r\n');
+}
+
+export function usesCrlfThroughout(text: string): boolean {
+  return text.includes('\r\n') && !/(^|[^\r])\n/.test(text);
+}

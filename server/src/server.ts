@@ -37,7 +37,7 @@ import { PublishedDiagnostics, type FileDiagnostics, type Publish } from './publ
 import { CONTEXT_EDIT_DELAY_MS, Scheduler, validationDelay } from './scheduler';
 import { SettingsCache } from './settings';
 import { placeImageReport, stageSummaries } from './image-report';
-import { slimDockerfile } from './slim';
+import { slimKeepingLineEndings } from './slim';
 import {
   DESCRIBE_DOCKERFILE_REQUEST,
   FIX_ALL_KIND,
@@ -401,7 +401,7 @@ connection.onRequest(
     const document = dockerfile(uri);
     if (!document) return null;
     const context = contextOf(uri, resolved.context);
-    const result = slimDockerfile({ path: filePathOf(uri) ?? uri, text: document.getText(), context, runtime, target: resolved.target, rules: resolved.rules });
+    const result = slimKeepingLineEndings({ path: filePathOf(uri) ?? uri, text: document.getText(), context, runtime, target: resolved.target, rules: resolved.rules });
     if (result.kind !== 'slimmed') return result;
     const otherFiles = result.otherFiles.flatMap((file) => {
       const absolutePath = context?.absoluteFromDockerfile(file.path);

@@ -8,7 +8,7 @@ import { analyze, type AnalysisOptions, type AnalyzedFinding } from '../analyze'
 import { ConfigError, parseWorkspaceConfig, resolveConfig } from '../config';
 import { contextPath, type BuildContext } from '../context/build-context';
 import { ContextTree, contextRoot, dockerfileDirIn, FsBuildContext } from '../context/fs-context';
-import { fixAllFiles } from '../fixes';
+import { fixAllFiles, fixKeepingLineEndings, usesCrlfThroughout } from '../fixes';
 import { loadGrammars } from '../parse/grammars';
 import type { WorkspaceConfig } from '../shared/protocol';
 import { findWorkspaceConfig } from '../workspace-config';
@@ -243,21 +243,6 @@ function hasBom(absolute: string, workspace: Workspace): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Fixes insert lines with "\n". A file written with CRLF throughout is fixed as LF
- * text and converted back, so its line endings stay uniform; a file with mixed
- * endings is fixed as it is (converting would touch lines no fix meant to change).
- */
-export function fixKeepingLineEndings(text: string, fixText: (text: string) => string): string {
-  if (!usesCrlfThroughout(text)) return fixText(text);
-  const fixed = fixText(text.replace(/\r\n/g, '\n'));
-  return fixed.replace(/\r?\n/g, '\r\n');
-}
-
-function usesCrlfThroughout(text: string): boolean {
-  return text.includes('\r\n') && !/(^|[^\r])\n/.test(text);
 }
 
 function writeChanges(changes: readonly FileChange[], problems: string[]): void {

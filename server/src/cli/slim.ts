@@ -6,13 +6,14 @@ import path from 'node:path';
 import { ConfigError, parseWorkspaceConfig, resolveConfig } from '../config';
 import { ContextTree, contextRoot, dockerfileDirIn, FsBuildContext } from '../context/fs-context';
 import { loadGrammars } from '../parse/grammars';
-import { slimDockerfile, type SlimResult } from '../slim';
+import { slimKeepingLineEndings, type SlimResult } from '../slim';
 import type { WorkspaceConfig } from '../shared/protocol';
 import { findWorkspaceConfig } from '../workspace-config';
 import type { SlimOptions } from './args';
 import { InputError, loadDockerfile, reason, type LoadedDockerfile } from './files';
 import { errorMessage, type CliIo } from './io';
-import { fixKeepingLineEndings, hasStage } from './lint';
+import { fixKeepingLineEndings } from '../fixes';
+import { hasStage } from './lint';
 import { displayPath } from './report';
 import { TOOL_NAME } from './version';
 
@@ -33,12 +34,8 @@ export async function runSlim(options: SlimOptions, io: CliIo): Promise<number> 
     return fail(io, [errorMessage(error)]);
   }
   const { file, context } = prepared;
-  let result: SlimResult = { kind: 'unchanged', reason: '' };
-  const text = fixKeepingLineEndings(file.text, (source) => {
-    result = slimDockerfile({ path: file.absolute, text: source, context, runtime: options.runtime, target: prepared.target, rules: prepared.rules });
-    return result.kind === 'slimmed' ? result.text : source;
-  });
-  return report(result as SlimResult, { ...prepared, text }, options, io);
+  const result = slimKeepingLineEndings({ path: file.absolute, text: file.text, context, runtime: options.runtime, target: prepared.target, rules: prepared.rules });
+  return report(result, { ...prepared, text: result.kind === 'slimmed' ? result.text : file.text }, options, io);
 }
 
 function prepare(options: SlimOptions, cwd: string): Prepared {

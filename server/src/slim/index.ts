@@ -5,7 +5,7 @@
 // Multi-stage files are improved in place. Pure: text and build context in, text out.
 import { analyze, type AnalysisOptions } from '../analyze';
 import { dockerfileRelative, type BuildContext } from '../context/build-context';
-import { applyEdits, fixAllFiles, preferredFix } from '../fixes';
+import { applyEdits, fixAllFiles, preferredFix, usesCrlfThroughout } from '../fixes';
 import { isNativeBuild } from '../facts/builds';
 import type { Facts } from '../facts/model';
 import type { FileEdit } from '../rules/types';
@@ -46,6 +46,13 @@ export type SlimResult =
   | { kind: 'refused'; reasons: string[] };
 
 const MAX_PASSES = 10;
+
+/** slimDockerfile for a file that may use CRLF throughout: slimmed as LF text, its line endings kept. */
+export function slimKeepingLineEndings(input: SlimInput): SlimResult {
+  const crlf = usesCrlfThroughout(input.text);
+  const result = slimDockerfile(crlf ? { ...input, text: input.text.replace(/\r\n/g, '\n') } : input);
+  return crlf && result.kind === 'slimmed' ? { ...result, text: result.text.replace(/\r?\n/g, '\r\n') } : result;
+}
 
 export function slimDockerfile(input: SlimInput): SlimResult {
   const options: AnalysisOptions = { context: input.context, target: input.target, rules: input.rules };
