@@ -113,6 +113,8 @@ describe('extension manifest', () => {
       for (const item of items) {
         assert.ok(commandIds.has(item.command), `${menu}: ${item.command} is not a contributed command`);
         assert.ok(item.when?.trim(), `${menu}: ${item.command} has no when clause`);
+        // editorLangId is set only while a text editor has focus: from the side panel the command would vanish.
+        if (menu === 'commandPalette') assert.doesNotMatch(item.when ?? '', /\beditorLangId\b/, `${menu}: ${item.command} should test resourceLangId (the active editor's language)`);
       }
     }
   });
