@@ -257,9 +257,7 @@ function parseInspect(argv: readonly string[]): Command {
     }
   });
   if (command) return command;
-  if (images.length === 0) throw new UsageError('inspect: no IMAGE given (a name, name:tag or id; see dockerfile-slim inspect --help)');
-  if (images.length > 1) throw new UsageError(`inspect: one IMAGE at a time (got ${images.length})`);
-  options.image = images[0];
+  options.image = onlyOne(images, 'inspect', 'IMAGE', 'a name, name:tag or id');
   return { kind: 'inspect', options };
 }
 
@@ -291,10 +289,15 @@ function parseSlim(argv: readonly string[]): Command {
     }
   });
   if (command) return command;
-  if (paths.length === 0) throw new UsageError('slim: no PATH given (a Dockerfile; see dockerfile-slim slim --help)');
-  if (paths.length > 1) throw new UsageError(`slim: one Dockerfile at a time (got ${paths.length})`);
-  options.path = paths[0];
+  options.path = onlyOne(paths, 'slim', 'PATH', 'a Dockerfile');
   return { kind: 'slim', options };
+}
+
+/** The one positional argument COMMAND takes. */
+function onlyOne(values: readonly string[], command: string, name: string, meaning: string): string {
+  if (values.length === 0) throw new UsageError(`${command}: no ${name} given (${meaning}; see dockerfile-slim ${command} --help)`);
+  if (values.length > 1) throw new UsageError(`${command}: one ${name} at a time (got ${values.length})`);
+  return values[0];
 }
 
 /** `--format=json` → ['--format', 'json']; `--format` → ['--format', undefined]. */
