@@ -110,6 +110,22 @@ describe('Image panel (code-server + chromium + dockerd)', { skip: e2eSkipReason
         await frame.locator('#image-size').waitFor({ timeout: UI_TIMEOUT_MS });
         await session.screenshot('panel-6-failed');
       });
+
+      await session.diagnose('Cancel stops a running build', async (page) => {
+        await session.openFile(DOCKERFILE);
+        await page.keyboard.press('Control+End');
+        await page.keyboard.press('Home');
+        await page.keyboard.press('Shift+End');
+        await page.keyboard.type('RUN sleep 300');
+        await session.runCommand('Dockerfile Slim: Show Image Panel');
+        await frame.getByRole('button', { name: 'Build', exact: true }).click();
+        await frame.getByRole('status').filter({ hasText: 'RUN sleep 300' }).waitFor({ timeout: BUILD_TIMEOUT_MS });
+        const cancelledAt = Date.now();
+        await frame.getByRole('button', { name: 'Cancel', exact: true }).click();
+        await frame.getByRole('alert').getByText('The build was cancelled.').waitFor({ timeout: UI_TIMEOUT_MS });
+        assert.ok(Date.now() - cancelledAt < UI_TIMEOUT_MS, 'cancelled long before the sleep ends');
+        await frame.getByRole('button', { name: 'Build', exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+      });
     }),
   );
 
