@@ -417,7 +417,14 @@ fi
 if $want_podman && $want_images; then
   # Podman stores `docker save` images as localhost/NAME; real references resolve to
   # docker.io/library/NAME, so the images get that name too. Same image ids as Docker's.
-  qualified() { case "$1" in */*) echo "docker.io/$1" ;; *) echo "docker.io/library/$1" ;; esac; }
+  # Names with a registry (gcr.io/…) are loaded under that name already.
+  qualified() {
+    case "$1" in
+      *.*/*|*:*/*|localhost/*) echo "$1" ;;
+      */*) echo "docker.io/$1" ;;
+      *) echo "docker.io/library/$1" ;;
+    esac
+  }
   podman_missing=()
   for tag in "${ALL_IMAGES[@]}"; do
     id=$($DOCKER image inspect --format '{{.Id}}' "$tag")
@@ -426,7 +433,9 @@ if $want_podman && $want_images; then
   copy_to_podman() {
     $DOCKER save "${podman_missing[@]}" | podman load -q >/dev/null || die "podman load failed"
     local tag
-    for tag in "${podman_missing[@]}"; do podman tag "localhost/$tag" "$(qualified "$tag")" || die "podman tag $tag failed"; done
+    for tag in "${podman_missing[@]}"; do
+      [ "$(qualified "$tag")" = "$tag" ] || podman tag "localhost/$tag" "$(qualified "$tag")" || die "podman tag $tag failed"
+    done
   }
   [ ${#podman_missing[@]} -eq 0 ] || step "copy ${podman_missing[*]} to podman" copy_to_podman
 fi
