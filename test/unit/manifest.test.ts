@@ -131,6 +131,16 @@ describe('extension manifest', () => {
     }
   });
 
+  test("the README's settings table lists every setting with its default", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const rows = new Map([...readme.matchAll(/^\| `(dockerfileSlim\.[\w.]+)` \| `([^`]*)` \|/gm)].map(([, name, value]) => [name, value]));
+    assert.deepEqual([...rows.keys()].sort(), Object.keys(settings).sort(), 'README rows vs package.json settings');
+    for (const [name, setting] of Object.entries(settings)) {
+      const written = typeof setting.default === 'string' ? (setting.default === '' ? '""' : setting.default) : JSON.stringify(setting.default);
+      assert.equal(rows.get(name), written, `${name}: the README's default`);
+    }
+  });
+
   test('Marketplace metadata: icon, banner, repository, license, categories, keywords', () => {
     assert.equal(manifest.icon, 'media/icon.png');
     assert.deepEqual(pngSize(path.join(ROOT, manifest.icon)), { width: 128, height: 128 }, 'the icon is a 128×128 PNG');
