@@ -2,7 +2,7 @@
 // current bundles; its files must be exactly what .vscodeignore allows and weigh under 3 MB.
 // Then that .vsix (not the dev tree) is installed into code-server with
 // `--install-extension`, and must activate on a Dockerfile: the Problems panel shows what
-// its own packaged CLI finds, and the status bar counts them.
+// the CLI finds for the same file, and the status bar counts them.
 //
 // Setup for the second part: `bash scripts/e2e-setup.sh` (root). Screenshots: .test-output/e2e/.
 import { describe, test } from 'node:test';
@@ -103,11 +103,12 @@ describe('the .vsix installed in real VS Code (code-server + chromium)', { skip:
       // code-server keeps the package's manifest as .vsixmanifest; the harness's dev-tree copy has none.
       assert.ok(existsSync(path.join(installed, '.vsixmanifest')), `${installed} was not installed from the .vsix`);
       const dockerfile = path.join(session.workspace, 'Dockerfile');
-      const expected = lint(dockerfile, path.join(installed, 'dist', 'cli.js')).filter((d) => path.resolve(d.path) === dockerfile);
-      assert.ok(expected.length >= 2, `the workspace Dockerfile must have findings; the packaged CLI found ${expected.length}`);
+      // The CLI is not in the .vsix (the extension does not run it): the same analysis from the dev bundle.
+      const expected = lint(dockerfile).filter((d) => path.resolve(d.path) === dockerfile);
+      assert.ok(expected.length >= 2, `the workspace Dockerfile must have findings; the CLI found ${expected.length}`);
       const counted = `Dockerfile Slim: ${expected.length} findings in this Dockerfile. Click to show the log.`;
 
-      await session.diagnose('the Problems panel shows what the packaged CLI finds', async () => {
+      await session.diagnose('the Problems panel shows what the CLI finds', async () => {
         await session.openFile('Dockerfile');
         await session.runCommand('Problems: Focus on Problems View');
         for (const diagnostic of expected) await session.problem(diagnostic.code, diagnostic.range.start).waitFor({ timeout: UI_TIMEOUT_MS });
