@@ -15,7 +15,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inspectImage, type EngineCommand, type InspectReport } from '../server/src/image/engine-cli';
+import type { EngineCommand } from '../server/src/engine/engine';
+import { inspectImage, type InspectReport } from '../server/src/image/engine-cli';
 import { formatBytes } from '../server/src/image/inspect';
 
 const ROOT = path.join(__dirname, '..');

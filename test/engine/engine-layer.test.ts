@@ -1,4 +1,4 @@
-// The client's engine layer (client/src/engine) against the real engine: resolution,
+// The engine layer (server/src/engine, shared by the editor and the CLI) against the real engine: resolution,
 // builds with progress and --iidfile, failures with the engine's words, cancellation,
 // inspect and history; podman too.
 //   node --import tsx --test test/engine/engine-layer.test.ts
@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildImage, type BuildOutcome, type BuildProgress, type BuildRequest } from '../../client/src/engine/build';
-import { findOnPath, probeEngine, resolveEngine, type Engine } from '../../client/src/engine/engine';
-import { EngineError } from '../../client/src/engine/errors';
-import { imageHistory, inspectImage, repoDigests } from '../../client/src/engine/inspect';
-import { saveImage, type SavedImage } from '../../client/src/engine/save';
+import { buildImage, type BuildOutcome, type BuildProgress, type BuildRequest } from '../../server/src/engine/build';
+import { findOnPath, probeEngine, resolveEngine, type Engine } from '../../server/src/engine/engine';
+import { EngineError } from '../../server/src/engine/errors';
+import { imageHistory, inspectImage, repoDigests } from '../../server/src/engine/inspect';
+import { saveImage, type SavedImage } from '../../server/src/engine/save';
 
 /** The progress events both engines report for the small test image's Dockerfile. */
 const SMALL_IMAGE_STEPS = [

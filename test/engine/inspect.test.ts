@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readImageArchive } from '../../server/src/image/archive';
-import { imageHistory, inspectImage, type EngineCommand, type InspectReport } from '../../server/src/image/engine-cli';
+import type { EngineCommand } from '../../server/src/engine/engine';
+import { imageHistory } from '../../server/src/engine/inspect';
+import { inspectImage, type InspectReport } from '../../server/src/image/engine-cli';
 import { analyzeImage } from '../../server/src/image/inspect';
 import { BASE_IMAGES, docker, DOCKER, engineScope, engineSkipReason, ensureEngine, exec, imageSize, ROOT, SETUP_SCRIPT, uniqueTag, type RunOptions } from '../support/engine';
 
@@ -129,9 +131,9 @@ describe('image inspector on real images', { skip: engineSkipReason(), timeout: 
   });
 
   test('engine errors are one clear line each', async () => {
-    await assert.rejects(inspectImage({ engine: DOCKER_ENGINE, image: 'dockerfile-slim-test/no-such-image:never' }), (error: Error & { problem?: string }) => error.problem === 'image-not-found' && /not found in docker's image store/.test(error.message));
-    await assert.rejects(inspectImage({ engine: { ...DOCKER_ENGINE, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } }, image: BASE_IMAGES.busybox }), (error: Error & { problem?: string }) => error.problem === 'daemon-down');
-    await assert.rejects(inspectImage({ engine: { kind: 'docker', executable: '/nonexistent/docker' }, image: 'x' }), (error: Error & { problem?: string }) => error.problem === 'not-installed');
+    await assert.rejects(inspectImage({ engine: DOCKER_ENGINE, image: 'dockerfile-slim-test/no-such-image:never' }), (error: Error & { kind?: string }) => error.kind === 'image-not-found' && /not found in docker's image store/.test(error.message));
+    await assert.rejects(inspectImage({ engine: { ...DOCKER_ENGINE, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } }, image: BASE_IMAGES.busybox }), (error: Error & { kind?: string }) => error.kind === 'daemon-down');
+    await assert.rejects(inspectImage({ engine: { kind: 'docker', executable: '/nonexistent/docker' }, image: 'x' }), (error: Error & { kind?: string }) => error.kind === 'not-installed');
   });
 
   test('cancelling stops docker save', async () => {
@@ -144,7 +146,7 @@ describe('image inspector on real images', { skip: engineSkipReason(), timeout: 
         if (progress.phase === 'reading') controller.abort();
       },
     });
-    await assert.rejects(inspecting, (error: Error & { problem?: string }) => error.problem === 'cancelled');
+    await assert.rejects(inspecting, (error: Error & { kind?: string }) => error.kind === 'cancelled');
   });
 
   test('the CLI: exit codes and JSON against the real engine', async () => {

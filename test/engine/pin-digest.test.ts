@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pinWithEngine } from '../../client/src/engine/digest';
-import { resolveEngine, type Engine } from '../../client/src/engine/engine';
+import { resolveEngine, type Engine } from '../../server/src/engine/engine';
 import { analyze } from '../../server/src/analyze';
 import { DOCKER, docker, engineSkipReason, ensureEngine } from '../support/engine';
 

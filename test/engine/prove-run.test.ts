@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveEngine, type Engine } from '../../client/src/engine/engine';
+import { resolveEngine, type Engine } from '../../server/src/engine/engine';
 import { describeProof, proveRun } from '../../client/src/engine/run';
 import { DOCKER, docker, engineSkipReason, ensureEngine } from '../support/engine';
 

@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildArguments, describeProgress, normalizeId, ProgressParser, type BuildProgress } from '../../client/src/engine/build';
-import { engineEnvironment, engineSettingsFrom, findOnPath, kindOfExecutable, LineSplitter, resolveEngine } from '../../client/src/engine/engine';
-import { classifyFailure, EngineError, headline, type FailureContext } from '../../client/src/engine/errors';
-import { parseHistory, parseInspect } from '../../client/src/engine/inspect';
+import { buildArguments, describeProgress, normalizeId, ProgressParser, type BuildProgress } from '../../server/src/engine/build';
+import { engineEnvironment, engineSettingsFrom, findOnPath, kindOfExecutable, LineSplitter, resolveEngine } from '../../server/src/engine/engine';
+import { classifyFailure, EngineError, headline, type FailureContext } from '../../server/src/engine/errors';
+import { parseHistory, parseInspect } from '../../server/src/engine/inspect';
 
 const RECORDINGS = path.join(__dirname, '..', 'fixtures', 'engine-output');
 
@@ -267,6 +267,13 @@ describe('failure classification (recorded engine messages)', () => {
     assert.equal(classifyFailure({ ...DOCKER, operation: 'build', exitCode: 1, stderr: 'Step 1/2 : FROM nosuch\nError response from daemon: No such image: nosuch:latest' }).kind, 'build-failed');
   });
 
+  test('an image the user named is "not found", never "gone"', () => {
+    const named = classifyFailure({ ...PODMAN, operation: 'image inspect', subject: 'nosuch:img', userNamed: true, exitCode: 125, stderr: 'Error: nosuch:img: image not known' });
+    assert.deepEqual([named.kind, named.message, named.nextStep], ['image-not-found', "The image `nosuch:img` was not found in podman's image store.", 'Build or pull it first.']);
+    const hostile = classifyFailure({ ...DOCKER, operation: 'save', subject: 'a\x1b[31m', userNamed: true, exitCode: 1, stderr: 'reference does not exist' });
+    assert.match(hostile.message, /`a\\x1b\[31m`/);
+  });
+
   test('buildx missing (a docker 23+ CLI without the plugin)', () => {
     const stderr = 'ERROR: BuildKit is enabled but the buildx component is missing or broken.\n       Install the buildx component to build images with BuildKit:\n       https://docs.docker.com/go/buildx/';
     const error = classifyFailure({ ...DOCKER, operation: 'build', exitCode: 1, stderr });
@@ -283,6 +290,8 @@ describe('failure classification (recorded engine messages)', () => {
     assert.match(auto.message, /neither `docker` nor `podman` is on PATH/);
     const eacces = Object.assign(new Error('spawn EACCES'), { code: 'EACCES' });
     assert.match(classifyFailure({ ...DOCKER, operation: 'build', spawnError: eacces }).message, /not executable/);
+    const command = classifyFailure({ ...DOCKER, executable: '/opt/docker', origin: 'command-line', operation: 'save', spawnError: enoent });
+    assert.deepEqual([command.kind, /enginePath/.test(command.message + command.nextStep), /--engine-path/.test(command.nextStep)], ['not-installed', false, true]);
     const stopped = classifyFailure({ ...DOCKER, operation: 'build', aborted: true, exitCode: null, stderr: 'Cannot connect to the Docker daemon' });
     assert.equal(stopped.kind, 'cancelled');
     assert.equal(stopped.message, 'The build was cancelled.');

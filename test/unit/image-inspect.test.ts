@@ -4,7 +4,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArchiveError, readImageArchive } from '../../server/src/image/archive';
-import { EngineCommandError, inspectImage, type InspectImageOptions, type InspectReport } from '../../server/src/image/engine-cli';
+import { EngineError } from '../../server/src/engine/errors';
+import { imageHistory, repoDigests } from '../../server/src/engine/inspect';
+import { saveImage } from '../../server/src/engine/save';
+import { inspectImage, type InspectImageOptions, type InspectReport } from '../../server/src/image/engine-cli';
 import { analyzeImage, shortInstruction, type AnalyzeOptions, type ImageFinding } from '../../server/src/image/inspect';
 import { IMAGE_RULES } from '../../server/src/image/rules';
 import { parseCommandLine } from '../../server/src/cli/args';
@@ -516,7 +519,7 @@ describe('dockerfile-slim inspect', () => {
 
   test('engine errors: one line, exit 2', async () => {
     const run = await cli(['--engine-path', process.execPath, 'nosuch'], async () => {
-      throw new EngineCommandError('image-not-found', "image 'nosuch' not found in docker's image store (build or pull it first)", 'Error: No such image: nosuch');
+      throw new EngineError('image-not-found', "image 'nosuch' not found in docker's image store", '(build or pull it first)', 'Error: No such image: nosuch');
     });
     assert.deepEqual([run.code, run.stdout, run.stderr], [2, '', "dockerfile-slim inspect: image 'nosuch' not found in docker's image store (build or pull it first)\n"]);
   });
@@ -550,6 +553,8 @@ describe('dockerfile-slim inspect', () => {
   test('an image reference that would read as an option never reaches the engine', async () => {
     for (const image of ['--output=/tmp/x', '-o', '', 'a b']) {
       await assert.rejects(inspectImage({ engine: { kind: 'docker', executable: '/nonexistent/docker' }, image }), /is not an image reference/);
+      for (const command of [imageHistory, repoDigests]) await assert.rejects(command({ kind: 'docker', executable: '/nonexistent/docker' }, image), /is not an image reference/);
+      assert.throws(() => saveImage({ kind: 'docker', executable: '/nonexistent/docker' }, image), /is not an image reference/);
     }
   });
 

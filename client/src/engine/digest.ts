@@ -1,8 +1,8 @@
 // "Pin to digest" for SLIM007: the base image as written, plus the registry digest the
 // local engine recorded when it pulled that same repository. No `vscode` import.
 import { parseImageRef } from '../../../server/src/facts/base-images';
-import { repoDigests } from './inspect';
-import type { Engine } from './engine';
+import { repoDigests } from '../../../server/src/engine/inspect';
+import type { Engine } from '../../../server/src/engine/engine';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 

@@ -2,7 +2,7 @@
 // A program still running at the limit has started (a server); it is then stopped.
 // No `vscode` import.
 import { randomBytes } from 'node:crypto';
-import { runEngine, type Engine } from './engine';
+import { runEngine, type Engine } from '../../../server/src/engine/engine';
 
 export interface RunProof {
   /** `exited`: ended with code 0; `running`: still up at the time limit; `failed`: any other end. */

@@ -2,9 +2,9 @@
 // choose the executable), workspace trust, and builds shown as a cancellable progress
 // notification with their output in the extension's log channel.
 import * as vscode from 'vscode';
-import { buildImage, describeProgress, type BuildOutcome, type BuildProgress, type BuildRequest } from './build';
-import { engineSettingsFrom, resolveEngine, type Engine, type EngineSettings } from './engine';
-import { EngineError, engineName, untrusted } from './errors';
+import { buildImage, describeProgress, type BuildOutcome, type BuildProgress, type BuildRequest } from '../../../server/src/engine/build';
+import { engineSettingsFrom, resolveEngine, type Engine, type EngineSettings } from '../../../server/src/engine/engine';
+import { EngineError, engineName, untrusted } from '../../../server/src/engine/errors';
 
 const SECTION = 'dockerfileSlim';
 

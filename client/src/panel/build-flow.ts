@@ -6,7 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { inspectImage, EngineCommandError, type InspectProgress } from '../../../server/src/image/engine-cli';
+import { describeProgress } from '../../../server/src/engine/build';
+import { EngineError } from '../../../server/src/engine/errors';
+import { inspectImage, type InspectProgress } from '../../../server/src/image/engine-cli';
 import { ArchiveError } from '../../../server/src/image/archive';
 import { shortInstruction } from '../../../server/src/image/inspect';
 import {
@@ -17,8 +19,6 @@ import {
   type ImageReportPlacement,
 } from '../../../server/src/shared/protocol';
 import type { Ctx } from '../ctx';
-import { describeProgress } from '../engine/build';
-import { EngineError } from '../engine/errors';
 import { buildWithProgress, readBuildArguments } from '../engine/vscode';
 import type { BuildReport, PanelProblem } from './state';
 
@@ -122,10 +122,6 @@ export class FlowError extends Error {
   static from(error: unknown): FlowError {
     if (error instanceof FlowError) return error;
     if (error instanceof EngineError) return new FlowError({ message: error.message, nextStep: error.nextStep, engineText: error.engineText || error.outputTail }, error.kind === 'cancelled');
-    if (error instanceof EngineCommandError) {
-      const cancelled = error.problem === 'cancelled';
-      return new FlowError({ message: error.message, nextStep: cancelled ? 'Build again when ready.' : 'Check the engine in a terminal, then build again.', engineText: error.engineText }, cancelled);
-    }
     if (error instanceof ArchiveError) return new FlowError({ message: `The image was built but could not be read: ${error.message}`, nextStep: 'Build again; if it repeats, report it with the engine and its version.' });
     return new FlowError({ message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`, nextStep: 'See the "Dockerfile Slim" output for details.' });
   }

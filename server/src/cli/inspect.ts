@@ -1,11 +1,12 @@
 // `dockerfile-slim inspect IMAGE`: reads the image from docker or podman, prints its
 // size, layers and SLIM9xx findings. Exit 1 when a finding is an error, 2 when the
 // engine cannot answer (not installed, not running, no such image), with one line.
-import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config';
+import { executableProblem, findOnPath, kindOfExecutable, type EngineCommand, type EngineKind } from '../engine/engine';
+import { EngineError } from '../engine/errors';
 import { ArchiveError } from '../image/archive';
-import { EngineCommandError, inspectImage, type EngineCommand, type EngineKind, type InspectImageOptions, type InspectReport } from '../image/engine-cli';
+import { inspectImage, type InspectImageOptions, type InspectReport } from '../image/engine-cli';
 import { formatBytes, shortInstruction } from '../image/inspect';
 import { displayText } from '../image/names';
 import type { FindingSeverity } from '../rules/types';
@@ -46,7 +47,8 @@ export async function runInspect(options: InspectOptions, io: CliIo, inspector: 
   try {
     report = await inspector({ engine, image: options.image, rules });
   } catch (error) {
-    if (error instanceof EngineCommandError || error instanceof ArchiveError) return fail(error.message);
+    if (error instanceof EngineError) return fail(`${error.message} ${error.nextStep}`);
+    if (error instanceof ArchiveError) return fail(error.message);
     throw error;
   }
   io.stdout(options.format === 'json' ? formatInspectJson(report) : formatInspectText(report, useColor(io.stdoutIsTTY, io.env)));
@@ -58,39 +60,20 @@ export function chooseEngine(options: Pick<InspectOptions, 'engine' | 'enginePat
   const env = { ...io.env } as NodeJS.ProcessEnv;
   if (options.enginePath) {
     const executable = path.resolve(io.cwd, options.enginePath);
-    const kind: EngineKind = options.engine ?? (/podman/i.test(path.basename(executable)) ? 'podman' : 'docker');
-    if (!isExecutable(executable)) throw new EngineChoiceError(`--engine-path ${displayText(options.enginePath)}: no executable file there`);
-    return { kind, executable, env };
+    const kind = options.engine ?? kindOfExecutable(executable);
+    if (executableProblem(executable)) throw new EngineChoiceError(`--engine-path ${displayText(options.enginePath)}: no executable file there`);
+    return { kind, executable, env, origin: 'command-line' };
   }
   const kinds: EngineKind[] = options.engine ? [options.engine] : ['docker', 'podman'];
   for (const kind of kinds) {
-    const executable = findOnPath(kind, env.PATH ?? '');
-    if (executable) return { kind, executable, env };
+    const executable = findOnPath(kind, env);
+    if (executable) return { kind, executable, env, origin: 'command-line' };
   }
   throw new EngineChoiceError(
     options.engine
       ? `${options.engine} is not installed: it is not on PATH (install it, or give its executable with --engine-path PATH)`
       : 'no container engine found: neither docker nor podman is on PATH (install one, or give its executable with --engine-path PATH)',
   );
-}
-
-function findOnPath(name: string, pathVariable: string): string | undefined {
-  for (const dir of pathVariable.split(path.delimiter)) {
-    if (!dir || !path.isAbsolute(dir)) continue; // a relative entry would let the working folder supply the engine
-    const candidate = path.join(dir, process.platform === 'win32' ? `${name}.exe` : name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    if (process.platform !== 'win32') accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The spec's JSON: image, id, size, layers [{createdBy, size}], findings [{code, severity, message, path, layer}], plus a few names. */

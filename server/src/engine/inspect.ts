@@ -2,7 +2,9 @@
 // layers with the instruction that made each (`history`), and the registry digests a
 // base image can be pinned to. Docker and podman print these differently; both are
 // read into the same shapes here. No `vscode` import.
-import { engineOutput, type Engine } from './engine';
+import { displayText } from '../image/names';
+import { engineOutput, type EngineCommand } from './engine';
+import { EngineError } from './errors';
 
 export interface ImageConfig {
   user: string;
@@ -41,28 +43,49 @@ export interface HistoryEntry {
   id?: string;
 }
 
-interface Options {
+export interface ImageCommandOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The user named REF: a missing image is `image-not-found` ("build or pull it"), not `image-gone`. */
+  userNamed?: boolean;
 }
 
-/** `image inspect REF`: id, size, config. Throws EngineError (`image-gone` when the engine has no such image). */
-export async function inspectImage(engine: Engine, ref: string, options: Options = {}): Promise<ImageInfo> {
-  const output = await engineOutput(engine, ['image', 'inspect', ref], { ...options, operation: 'image inspect', subject: ref });
-  return parseInspect(output);
+/**
+ * `image inspect REF`: id, size, config. Throws EngineError (`image-gone`, or
+ * `image-not-found` for a REF the user named, when the engine has no such image).
+ */
+export async function inspectImage(engine: EngineCommand, ref: string, options: ImageCommandOptions = {}): Promise<ImageInfo> {
+  const output = await imageCommand(engine, 'image inspect', ['image', 'inspect', ref], ref, options);
+  try {
+    return parseInspect(output);
+  } catch (error) {
+    throw new EngineError('failed', `\`${engine.kind} image inspect\` printed no image description: ${(error as Error).message}.`, `Check that \`${engine.kind} image inspect\` works in a terminal.`, output.slice(0, 200));
+  }
 }
 
 /** `history`: the image's entries, base first (the order they were applied). */
-export async function imageHistory(engine: Engine, ref: string, options: Options = {}): Promise<HistoryEntry[]> {
-  const output = await engineOutput(engine, ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', ref], { ...options, operation: 'history', subject: ref });
-  return parseHistory(output);
+export async function imageHistory(engine: EngineCommand, ref: string, options: ImageCommandOptions = {}): Promise<HistoryEntry[]> {
+  return parseHistory(await imageCommand(engine, 'history', ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', ref], ref, options));
 }
 
 /** `name@sha256:…` references of REF in registries the engine pulled it from ([] for a local-only image). */
-export async function repoDigests(engine: Engine, ref: string, options: Options = {}): Promise<string[]> {
-  const output = await engineOutput(engine, ['image', 'inspect', '--format', '{{json .RepoDigests}}', ref], { ...options, operation: 'image inspect', subject: ref });
+export async function repoDigests(engine: EngineCommand, ref: string, options: ImageCommandOptions = {}): Promise<string[]> {
+  const output = await imageCommand(engine, 'image inspect', ['image', 'inspect', '--format', '{{json .RepoDigests}}', ref], ref, options);
   const parsed: unknown = JSON.parse(output.trim() || 'null');
   return stringArray(parsed) ?? [];
+}
+
+/** Runs ARGS, which end with REF (checked first); failures are classified as being about REF. */
+async function imageCommand(engine: EngineCommand, operation: string, args: string[], ref: string, options: ImageCommandOptions): Promise<string> {
+  checkReference(ref);
+  return engineOutput(engine, args, { signal: options.signal, timeoutMs: options.timeoutMs, operation, subject: ref, userNamed: options.userNamed });
+}
+
+/** An image reference is the last argument of every command: one that starts with `-` would be read as an option (`--output=…`). */
+export function checkReference(ref: string): void {
+  if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) {
+    throw new EngineError('image-not-found', `'${displayText(ref)}' is not an image reference.`, 'Give a name, name:tag, name@digest or image id.');
+  }
 }
 
 type Json = Record<string, unknown>;

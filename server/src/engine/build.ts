@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { engineOutput, failureOf, runEngine, type Engine, type Stream } from './engine';
+import { engineOutput, failureOf, runEngine, type EngineCommand, type Stream } from './engine';
 import { cancelled, EngineError, engineName } from './errors';
 
 export interface BuildProgress {
@@ -40,7 +40,7 @@ export interface BuildOutcome {
   /** `sha256:…`, from --iidfile. */
   imageId: string;
   tag?: string;
-  engine: Engine['kind'];
+  engine: EngineCommand['kind'];
   durationMs: number;
   /** Progress steps seen (0 when the engine printed none we recognise). */
   steps: number;
@@ -61,7 +61,7 @@ export function buildArguments(request: BuildRequest, iidfile: string): string[]
  * Builds the image; resolves to its id or throws an EngineError (`build-failed` with
  * the engine's last stderr lines, `cancelled` when the signal fired, `daemon-down`…).
  */
-export async function buildImage(engine: Engine, request: BuildRequest): Promise<BuildOutcome> {
+export async function buildImage(engine: EngineCommand, request: BuildRequest): Promise<BuildOutcome> {
   if (request.signal?.aborted) throw cancelled();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dockerfile-slim-build-'));
   try {
@@ -92,7 +92,7 @@ export async function buildImage(engine: Engine, request: BuildRequest): Promise
 }
 
 /** A buildx builder with the docker-container driver keeps results out of the image store. */
-async function ensureImageExists(engine: Engine, imageId: string): Promise<void> {
+async function ensureImageExists(engine: EngineCommand, imageId: string): Promise<void> {
   try {
     await engineOutput(engine, ['image', 'inspect', '--format', '{{.Id}}', imageId], { operation: 'image inspect', subject: imageId });
   } catch (error) {

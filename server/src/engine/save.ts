@@ -1,7 +1,8 @@
 // `docker save` / `podman save` as a byte stream, for the image inspector: an image of
 // several GB flows through, never into memory. No `vscode` import.
 import type { Readable } from 'node:stream';
-import { failureOf, startEngine, type Engine } from './engine';
+import { failureOf, startEngine, type EngineCommand } from './engine';
+import { checkReference, type ImageCommandOptions } from './inspect';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
 
@@ -16,11 +17,12 @@ export interface SavedImage {
  * Streams REF's archive. Docker always writes its docker-archive layout (with OCI
  * index.json too since Docker 25); podman writes FORMAT (default docker-archive).
  */
-export function saveImage(engine: Engine, ref: string, options: { signal?: AbortSignal; format?: ArchiveFormat } = {}): SavedImage {
+export function saveImage(engine: EngineCommand, ref: string, options: Omit<ImageCommandOptions, 'timeoutMs'> & { format?: ArchiveFormat } = {}): SavedImage {
+  checkReference(ref);
   const args = engine.kind === 'podman' ? ['save', '--format', options.format ?? 'docker-archive', ref] : ['save', ref];
   const started = startEngine(engine, args, { signal: options.signal, rawStdout: true });
   const done = started.result.then((result) => {
-    if (result.exitCode !== 0 || result.aborted || result.timedOut) throw failureOf(engine, result, 'save', ref);
+    if (result.exitCode !== 0 || result.aborted || result.timedOut) throw failureOf(engine, result, 'save', { subject: ref, userNamed: options.userNamed });
   });
   return { stream: started.stdout, done };
 }

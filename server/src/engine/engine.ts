@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { classifyFailure, EngineError, notInstalled, type EngineKind, type EngineOrigin } from './errors';
+import { classifyFailure, EngineError, notInstalled, type EngineKind, type EngineOrigin, type FailureContext } from './errors';
 
 export type { EngineKind } from './errors';
 export type EngineChoice = 'auto' | EngineKind;
@@ -42,10 +42,19 @@ export function engineSettingsFrom(engine: unknown, enginePath: SettingLevels | 
   };
 }
 
-export interface Engine {
+/** The CLI to run, as every command here takes it; the command line's `inspect` gives one directly. */
+export interface EngineCommand {
   kind: EngineKind;
-  /** Absolute path of the CLI. */
+  /** The CLI, preferably an absolute path. */
   executable: string;
+  /** Its environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** How it was chosen (default `auto`), for a "cannot be run" message that names what to change. */
+  origin?: EngineOrigin;
+}
+
+/** An engine resolved from the editor's settings. */
+export interface Engine extends EngineCommand {
   /** The environment every command runs with (see engineEnvironment). */
   env: NodeJS.ProcessEnv;
   origin: EngineOrigin;
@@ -111,7 +120,7 @@ function configuredExecutable(configured: string, env: NodeJS.ProcessEnv): { exe
 }
 
 /** Why FILE cannot be run, or undefined when it can. */
-function executableProblem(file: string): string | undefined {
+export function executableProblem(file: string): string | undefined {
   try {
     if (!statSync(file).isFile()) return 'it is not a file';
   } catch {
@@ -142,7 +151,7 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** True when the engine's `version` answers (docker: the daemon too). */
-async function engineAnswers(engine: Engine, timeoutMs = 10_000): Promise<boolean> {
+async function engineAnswers(engine: EngineCommand, timeoutMs = 10_000): Promise<boolean> {
   const result = await runEngine(engine, ['version'], { timeoutMs, collectStdout: false });
   return result.exitCode === 0;
 }
@@ -176,7 +185,7 @@ export interface RunResult {
 }
 
 /** Runs the engine's CLI with ARGS. Never rejects: failures are in the result. */
-export function runEngine(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export function runEngine(engine: EngineCommand, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return startEngine(engine, args, options).result;
 }
 
@@ -191,7 +200,7 @@ export interface EngineProcess {
  * (`docker save` of a large image never passes through memory); otherwise it is split
  * into lines for `onLine` and collected as `collectStdout` says.
  */
-export function startEngine(engine: Engine, args: readonly string[], options: RunOptions & { rawStdout?: boolean } = {}): EngineProcess {
+export function startEngine(engine: EngineCommand, args: readonly string[], options: RunOptions & { rawStdout?: boolean } = {}): EngineProcess {
   const started = Date.now();
   const tailSize = options.tailLines ?? 40;
   const stderrTail = new Tail(tailSize);
@@ -229,7 +238,12 @@ export function startEngine(engine: Engine, args: readonly string[], options: Ru
   child.stderr!.on('data', (chunk: Buffer) => stderrLines.push(chunk));
   const result = new Promise<RunResult>((resolve) => {
     const stop = () => killTree(child);
-    const onAbort = () => ((aborted = true), stop());
+    // A command that had ended already was not cancelled: its own exit code stands.
+    const onAbort = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      aborted = true;
+      stop();
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), options.timeoutMs);
     let spawnError: NodeJS.ErrnoException | undefined;
@@ -258,19 +272,23 @@ export function startEngine(engine: Engine, args: readonly string[], options: Ru
  * Runs a command that must succeed and returns its stdout; otherwise throws the
  * classified EngineError (image gone, daemon down…).
  */
-export async function engineOutput(engine: Engine, args: readonly string[], options: RunOptions & { operation?: string; subject?: string } = {}): Promise<string> {
+export async function engineOutput(engine: EngineCommand, args: readonly string[], options: RunOptions & FailureSubject & { operation?: string } = {}): Promise<string> {
   const result = await runEngine(engine, args, options);
   if (result.exitCode === 0 && !result.aborted && !result.timedOut) return result.stdout;
-  throw failureOf(engine, result, options.operation ?? args[0] ?? '', options.subject);
+  throw failureOf(engine, result, options.operation ?? args[0] ?? '', options);
 }
 
-export function failureOf(engine: Engine, result: RunResult, operation: string, subject?: string): EngineError {
+/** The image a command is about, for "image gone" or "not found". */
+export type FailureSubject = Pick<FailureContext, 'subject' | 'userNamed'>;
+
+export function failureOf(engine: EngineCommand, result: RunResult, operation: string, about: FailureSubject = {}): EngineError {
   return classifyFailure({
     kind: engine.kind,
     executable: engine.executable,
     origin: engine.origin,
     operation,
-    subject,
+    subject: about.subject,
+    userNamed: about.userNamed,
     spawnError: result.spawnError,
     aborted: result.aborted,
     timedOut: result.timedOut,
@@ -284,7 +302,7 @@ export function failureOf(engine: Engine, result: RunResult, operation: string, 
  * Checks that the engine answers (docker: the daemon; podman: its service when
  * remote) and returns its version, or throws the classified EngineError.
  */
-export async function probeEngine(engine: Engine, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
+export async function probeEngine(engine: EngineCommand, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
   const format = engine.kind === 'docker' ? '{{.Server.Version}}' : '{{.Client.Version}}';
   const output = await engineOutput(engine, ['version', '--format', format], { ...options, timeoutMs: options.timeoutMs ?? 15_000, operation: 'version' });
   return output.trim();

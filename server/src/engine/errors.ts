@@ -1,6 +1,8 @@
 // Failures of the container engine, each turned into a message that says what went
 // wrong and what to do next. The engine's own words travel along (`engineText`), so
-// the user sees exactly what docker or podman said. No `vscode` import: plain Node.
+// the user sees exactly what docker or podman said. One error type for the panel and
+// the CLI. No `vscode` import: plain Node.
+import { displayText } from '../image/names';
 
 export type EngineKind = 'docker' | 'podman';
 
@@ -12,6 +14,7 @@ export type EngineFailure =
   | 'buildx-missing'
   | 'build-failed'
   | 'image-gone'
+  | 'image-not-found'
   | 'cancelled'
   | 'failed';
 
@@ -43,7 +46,7 @@ export function engineName(kind: EngineKind): string {
 }
 
 /** How the executable was chosen; decides what a "not found" message tells the user to change. */
-export type EngineOrigin = 'path-setting' | 'engine-setting' | 'auto';
+export type EngineOrigin = 'path-setting' | 'engine-setting' | 'auto' | 'command-line';
 
 export function notInstalled(kind: EngineKind | undefined, origin: EngineOrigin, executable: string, reason = 'not found'): EngineError {
   if (origin === 'path-setting') {
@@ -51,6 +54,13 @@ export function notInstalled(kind: EngineKind | undefined, origin: EngineOrigin,
       'not-installed',
       `The container engine at \`${executable}\` (setting \`dockerfileSlim.enginePath\`) cannot be run: ${reason}.`,
       'Correct `dockerfileSlim.enginePath` in your user settings, or clear it to use `docker` or `podman` from PATH.',
+    );
+  }
+  if (origin === 'command-line') {
+    return new EngineError(
+      'not-installed',
+      `The container engine at \`${executable}\` cannot be run: ${reason}.`,
+      'Install Docker or Podman, or give the full path of its executable with --engine-path PATH.',
     );
   }
   if (origin === 'engine-setting' && kind) {
@@ -88,6 +98,8 @@ export interface FailureContext {
   operation: string;
   /** The image the operation was about, for "image gone". */
   subject?: string;
+  /** The user named the subject (a missing one is "not found"), rather than this extension having built it ("gone"). */
+  userNamed?: boolean;
   spawnError?: NodeJS.ErrnoException;
   aborted?: boolean;
   timedOut?: boolean;
@@ -159,13 +171,14 @@ export function classifyFailure(context: FailureContext): EngineError {
     );
   }
   if (matchesAny(text, IMAGE_GONE)) {
-    const image = context.subject ? `The image \`${context.subject}\`` : 'The image';
+    const image = context.subject ? `The image \`${displayText(context.subject)}\`` : 'The image';
+    if (context.userNamed) return new EngineError('image-not-found', `${image} was not found in ${context.kind}'s image store.`, 'Build or pull it first.', text);
     return new EngineError('image-gone', `${image} is no longer in ${name}'s image store (removed or pruned since it was built).`, 'Build the image again.', text);
   }
   return new EngineError(
     'failed',
     `\`${context.kind} ${context.operation}\` failed${exitSuffix(context.exitCode)}: ${headline(text) || 'no error text'}.`,
-    `Check that \`${context.kind} ${context.operation}\` works in a terminal; the engine's message is below.`,
+    `Check that \`${context.kind} ${context.operation}\` works in a terminal.`,
     text,
   );
 }
