@@ -9,6 +9,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(error.code === 'EPIPE' ? (Number(process.exitCode) || 0) : 2);
 });
 
-void runCliSafely(process.argv.slice(2), processIo()).then((code) => {
-  process.exitCode = code;
+// Engine commands run in their own process group, so Ctrl-C reaches only this process: it
+// stops them, then exits as interrupted.
+const interrupted = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
+
+void runCliSafely(process.argv.slice(2), processIo(interrupted.signal)).then((code) => {
+  process.exitCode = interrupted.signal.aborted ? 130 : code;
 });

@@ -149,6 +149,17 @@ describe('image inspector on real images', { skip: engineSkipReason(), timeout: 
     await assert.rejects(inspecting, (error: Error & { kind?: string }) => error.kind === 'cancelled');
   });
 
+  test('Ctrl-C on the CLI stops its docker save and exits 130', async () => {
+    const cli = path.join(ROOT, 'server', 'src', 'cli.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'inspect', '--engine-path', DOCKER, BASE_IMAGES.golang], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const saving = () => savesOf(BASE_IMAGES.golang).then((pids) => pids.length > 0);
+    await waitFor(saving, 30_000, 'docker save to start');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    await waitFor(async () => !(await saving()), 10_000, 'docker save to stop');
+  });
+
   test('the CLI: exit codes and JSON against the real engine', async () => {
     const tag = await engine.buildOk(C, { dockerfile: 'Dockerfile.scratch-dynamic' });
     const cli = path.join(ROOT, 'server', 'src', 'cli.ts');
@@ -162,6 +173,20 @@ describe('image inspector on real images', { skip: engineSkipReason(), timeout: 
     assert.deepEqual([missing.exitCode, missing.stdout, missing.stderr.trim().split('\n').length], [2, '', 1]);
   });
 });
+
+/** Pids of `docker save IMAGE` processes. */
+async function savesOf(image: string): Promise<string[]> {
+  const ps = await exec('ps', ['-eo', 'pid=,args=']);
+  return ps.stdout.split('\n').filter((line) => line.includes(' save ') && line.trim().endsWith(image)).map((line) => line.trim().split(' ')[0]);
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 // ---------------------------------------------------------------- podman
 

@@ -45,7 +45,7 @@ export async function runInspect(options: InspectOptions, io: CliIo, inspector: 
   }
   let report: InspectReport;
   try {
-    report = await inspector({ engine, image: options.image, rules });
+    report = await inspector({ engine, image: options.image, rules, signal: io.interrupted });
   } catch (error) {
     if (error instanceof EngineError) return fail(`${error.message} ${error.nextStep}`);
     if (error instanceof ArchiveError) return fail(error.message);

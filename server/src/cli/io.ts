@@ -7,10 +7,13 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Relative PATH arguments are resolved against this folder. */
   cwd: string;
+  /** Fires on Ctrl-C: engine commands started for the CLI (in their own process group) are stopped. */
+  interrupted?: AbortSignal;
 }
 
-export function processIo(): CliIo {
+export function processIo(interrupted?: AbortSignal): CliIo {
   return {
+    interrupted,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
