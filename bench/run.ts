@@ -152,7 +152,7 @@ function throughput(): Row[] {
 
 /**
  * analyze() when no RUN text was seen before (opening a file): the shell-parse cache
- * in facts/builds.ts cannot help. Each run gets every RUN changed by a unique prefix.
+ * in facts/builds/ cannot help. Each run gets every RUN changed by a unique prefix.
  */
 function measureCold(text: string): Timing {
   const runs = lineCount(text) > 1000 ? 8 : 30;

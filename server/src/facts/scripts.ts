@@ -1,6 +1,6 @@
 // Shell scripts a RUN runs (`./build.sh`, `sh scripts/build.sh`, `bash -e x.sh`,
 // `. ./env.sh`): which file a command runs, and the build-context text it is read
-// from. The script's commands are interpreted by builds.ts like a RUN's, with the
+// from. The script's commands are interpreted by facts/builds like a RUN's, with the
 // caller's environment and directory; `export`s apply to the script's later
 // commands, a sourced file's to its caller's.
 import path from 'node:path';
