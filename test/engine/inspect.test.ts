@@ -153,7 +153,8 @@ describe('image inspector on real images', { skip: engineSkipReason(), timeout: 
     const cli = path.join(ROOT, 'server', 'src', 'cli.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', cli, 'inspect', '--engine-path', DOCKER, BASE_IMAGES.golang], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const saving = () => savesOf(BASE_IMAGES.golang).then((pids) => pids.length > 0);
+    // Other tests may save the same image meanwhile: only this CLI's child counts.
+    const saving = () => savesOf(BASE_IMAGES.golang, child.pid!).then((pids) => pids.length > 0);
     await waitFor(saving, 30_000, 'docker save to start');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
@@ -174,10 +175,14 @@ describe('image inspector on real images', { skip: engineSkipReason(), timeout: 
   });
 });
 
-/** Pids of `docker save IMAGE` processes. */
-async function savesOf(image: string): Promise<string[]> {
-  const ps = await exec('ps', ['-eo', 'pid=,args=']);
-  return ps.stdout.split('\n').filter((line) => line.includes(' save ') && line.trim().endsWith(image)).map((line) => line.trim().split(' ')[0]);
+/** Pids of the `docker save IMAGE` processes PARENT started. */
+async function savesOf(image: string, parent: number): Promise<string[]> {
+  const ps = await exec('ps', ['-eo', 'pid=,ppid=,args=']);
+  return ps.stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, ppid, ...args]) => Number(ppid) === parent && args.includes('save') && args[args.length - 1] === image)
+    .map(([pid]) => pid);
 }
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
