@@ -10,6 +10,7 @@ import { ET_DYN, ET_EXEC, type ElfInfo } from './elf';
 import { ImageFs, type FsFile, type LayerWaste } from './layers';
 import { baseName, displayPath, displayText, joinPath, normalizePath, parentPath, toBytePath } from './names';
 import { imageRule } from './rules';
+import { globPattern } from '../glob';
 
 export type ConfigField = 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK' | 'USER';
 
@@ -438,7 +439,7 @@ class Checker {
     if (!/[*?[]/.test(last)) return [pattern];
     const entries = this.fs.list(dir);
     if (!entries) return [];
-    const regex = globRegex(last);
+    const regex = globPattern(last);
     return [...entries.keys()].filter((name) => regex.test(name) && !name.startsWith('.')).sort().map((name) => joinPath(dir, name));
   }
 
@@ -709,25 +710,6 @@ function nonEmpty(list: readonly string[] | null | undefined): string[] | undefi
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function globRegex(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else if (char === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) source += '\\[';
-      else {
-        const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        source += `[${body}]`;
-        i = close;
-      }
-    } else source += char.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
 }
 
 /** `/bin/sh -c #(nop) COPY file:… in /app` → `COPY file:… in /app`; `/bin/sh -c apt-get…` → `RUN apt-get…`. */
