@@ -8,9 +8,8 @@ import { canRunEngine } from '../engine/vscode';
 import { buildAndInspect, FlowError } from './build-flow';
 import { panelHtml } from './html';
 import { SizeHistory, type SizeMark } from './size-history';
-import type { SizeComparison } from './view';
 import type { BuildReport, PanelProblem, PanelState, WebviewMessage } from './state';
-import { comparisonView, historyView, reportView } from './view';
+import { comparisonView, historyView, reportView, type SizeComparison } from './view';
 
 export const VIEW_ID = 'dockerfileSlim.panel';
 const BUILDING_CONTEXT = 'dockerfileSlim.building';
@@ -29,8 +28,6 @@ export interface BuildOptions {
   /** Build this earlier text of the Dockerfile; the panel keeps showing the current text's report. */
   earlierText?: string;
 }
-
-export type { SizeComparison } from './view';
 
 export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -156,7 +153,8 @@ export class ImagePanel implements vscode.WebviewViewProvider, vscode.Disposable
   private scheduleStages(): void {
     clearTimeout(this.stagesTimer);
     this.stagesTimer = setTimeout(() => void this.refreshStages(), STAGES_DELAY_MS);
-    this.render();
+    // The shown report turns stale with the first edit; without one, nothing changes until the stages do.
+    if (this.followed && this.reports.has(this.followed.uri.toString())) this.render();
   }
 
   private async refreshStages(): Promise<void> {
