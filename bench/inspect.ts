@@ -22,7 +22,7 @@ import { formatBytes } from '../server/src/image/inspect';
 const ROOT = path.join(__dirname, '..');
 const DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const ENGINE: EngineCommand = { kind: 'docker', executable: DOCKER };
-const ROUNDS = 7;
+const ROUNDS = 11;
 const TARGET_RATIO = 1.3;
 const TARGET_RSS_MB = 200;
 /** Bump when a Dockerfile below changes, so stale bench images are rebuilt. */

@@ -309,13 +309,20 @@ export function ociArchive(spec: ImageSpec): Buffer {
   return makeTar([{ name: 'index.json', data: index }, { name: 'oci-layout', data: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'blobs/', type: 'dir' }, { name: 'blobs/sha256/', type: 'dir' }, ...blobs]);
 }
 
-/** Feeds BUFFER in chunks of the given sizes (cycled), as a stream would. */
+/**
+ * Feeds BUFFER in chunks of the given sizes (cycled) the way the engine reader does:
+ * each chunk in one reused buffer, overwritten once the next is asked for, so a reader
+ * that keeps a chunk without copying it reads garbage and the test fails.
+ */
 export async function* chunked(buffer: Buffer, sizes: readonly number[] = [65536]): AsyncGenerator<Buffer> {
+  const reused = Buffer.alloc(Math.max(...sizes));
   let at = 0;
   let i = 0;
   while (at < buffer.length) {
-    const size = sizes[i++ % sizes.length];
-    yield buffer.subarray(at, at + size);
+    const size = Math.min(sizes[i++ % sizes.length], buffer.length - at);
+    buffer.copy(reused, 0, at, at + size);
+    yield reused.subarray(0, size);
+    reused.fill(0xee);
     at += size;
   }
 }

@@ -211,8 +211,13 @@ describe('symbolic links', () => {
   });
 });
 
-test('chunked() helper feeds every byte', async () => {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunked(Buffer.from('abcdefg'), [2, 3])) parts.push(chunk);
-  assert.deepEqual(parts.map(String), ['ab', 'cde', 'fg']);
+test('chunked() helper feeds every byte, each chunk valid only until the next is asked for', async () => {
+  const parts: string[] = [];
+  const kept: Buffer[] = [];
+  for await (const chunk of chunked(Buffer.from('abcdefg'), [2, 3])) {
+    parts.push(String(chunk));
+    kept.push(chunk);
+  }
+  assert.deepEqual(parts, ['ab', 'cde', 'fg']);
+  assert.deepEqual(kept.map(String), ['\xee\xee', '\xee\xee\xee', '\xee\xee'].map((text) => Buffer.from(text, 'latin1').toString()));
 });

@@ -7,9 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { classifyFailure, EngineError, notInstalled, type EngineKind, type EngineOrigin, type FailureContext } from './errors';
+import { openStdoutChannel } from './stdout-channel';
 
 export type { EngineKind } from './errors';
 export type EngineChoice = 'auto' | EngineKind;
@@ -195,12 +197,19 @@ export interface EngineProcess {
   result: Promise<RunResult>;
 }
 
+export interface StartOptions extends RunOptions {
+  /** Leave stdout to the caller as a stream instead of splitting it into lines. */
+  rawStdout?: boolean;
+  /** The CLI's stdout goes to this socket (this process's copy is destroyed once started). */
+  stdoutTo?: Socket;
+}
+
 /**
- * Starts the engine's CLI. With `rawStdout`, stdout is left to the caller as a stream
+ * Starts the engine's CLI. With `rawStdout` or `stdoutTo`, stdout is the caller's
  * (`docker save` of a large image never passes through memory); otherwise it is split
  * into lines for `onLine` and collected as `collectStdout` says.
  */
-export function startEngine(engine: EngineCommand, args: readonly string[], options: RunOptions & { rawStdout?: boolean } = {}): EngineProcess {
+export function startEngine(engine: EngineCommand, args: readonly string[], options: StartOptions = {}): EngineProcess {
   const started = Date.now();
   const tailSize = options.tailLines ?? 40;
   const stderrTail = new Tail(tailSize);
@@ -209,6 +218,7 @@ export function startEngine(engine: EngineCommand, args: readonly string[], opti
   let aborted = false;
   let timedOut = false;
   if (options.signal?.aborted) {
+    options.stdoutTo?.destroy(); // so that its reader sees the end
     const nothing = Readable.from([]);
     return { stdout: nothing, result: Promise.resolve({ exitCode: null, stdout: '', stderrTail: '', outputTail: '', aborted: true, timedOut: false, durationMs: 0 }) };
   }
@@ -219,8 +229,10 @@ export function startEngine(engine: EngineCommand, args: readonly string[], opti
     windowsHide: true,
     // Its own process group, so cancelling can end the CLI and everything it started.
     detached: process.platform !== 'win32',
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdoutTo ?? 'pipe', 'pipe'],
   });
+  // The child has its own copy; ours would keep the reader from ever seeing the end.
+  options.stdoutTo?.destroy();
   const lines = (stream: Stream) =>
     new LineSplitter((line) => {
       if (stream === 'stderr') stderrTail.push(line);
@@ -229,7 +241,7 @@ export function startEngine(engine: EngineCommand, args: readonly string[], opti
     });
   const stdoutLines = lines('stdout');
   const stderrLines = lines('stderr');
-  if (!options.rawStdout) {
+  if (!options.rawStdout && !options.stdoutTo) {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (options.collectStdout ?? true) stdout.push(chunk);
       stdoutLines.push(chunk);
@@ -265,7 +277,27 @@ export function startEngine(engine: EngineCommand, args: readonly string[], opti
       });
     });
   });
-  return { stdout: child.stdout!, result };
+  return { stdout: child.stdout ?? Readable.from([]), result };
+}
+
+export interface EngineStream {
+  /** The CLI's stdout. Each chunk is borrowed: valid until the next one is asked for. */
+  chunks: AsyncIterable<Buffer>;
+  result: Promise<RunResult>;
+}
+
+/** Starts the engine's CLI with its stdout read through a reused buffer (see stdout-channel.ts). */
+export function streamEngine(engine: EngineCommand, args: readonly string[], options: RunOptions = {}): EngineStream {
+  const started = openStdoutChannel().then((channel) => {
+    const process = startEngine(engine, args, channel ? { ...options, stdoutTo: channel.writer } : { ...options, rawStdout: true });
+    return { result: process.result, chunks: channel?.chunks ?? process.stdout };
+  });
+  return {
+    chunks: (async function* () {
+      yield* (await started).chunks;
+    })(),
+    result: started.then(({ result }) => result),
+  };
 }
 
 /**

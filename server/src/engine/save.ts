@@ -1,14 +1,16 @@
 // `docker save` / `podman save` as a byte stream, for the image inspector: an image of
 // several GB flows through, never into memory. No `vscode` import.
-import type { Readable } from 'node:stream';
-import { failureOf, startEngine, type EngineCommand } from './engine';
+import { failureOf, streamEngine, type EngineCommand } from './engine';
 import { checkReference, type ImageCommandOptions } from './inspect';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
 
 export interface SavedImage {
-  /** The archive (a tar). Read it to the end, or abort: the engine waits while it is not read. */
-  stream: Readable;
+  /**
+   * The archive (a tar). Read it to the end, or abort: the engine waits while it is not
+   * read. Each chunk is borrowed: valid until the next one is asked for.
+   */
+  chunks: AsyncIterable<Buffer>;
   /** Resolves when the engine has written everything; rejects with an EngineError (image gone, daemon down, cancelled…). */
   done: Promise<void>;
 }
@@ -20,9 +22,12 @@ export interface SavedImage {
 export function saveImage(engine: EngineCommand, ref: string, options: Omit<ImageCommandOptions, 'timeoutMs'> & { format?: ArchiveFormat } = {}): SavedImage {
   checkReference(ref);
   const args = engine.kind === 'podman' ? ['save', '--format', options.format ?? 'docker-archive', ref] : ['save', ref];
-  const started = startEngine(engine, args, { signal: options.signal, rawStdout: true });
+  const started = streamEngine(engine, args, { signal: options.signal });
   const done = started.result.then((result) => {
     if (result.exitCode !== 0 || result.aborted || result.timedOut) throw failureOf(engine, result, 'save', { subject: ref, userNamed: options.userNamed });
   });
-  return { stream: started.stdout, done };
+  // Callers read the archive first and await this after; a failure that comes sooner
+  // (cancelled before the first byte) must not count as an unhandled rejection meanwhile.
+  done.catch(() => undefined);
+  return { chunks: started.chunks, done };
 }

@@ -4,10 +4,12 @@
 // layer tar is parsed as it passes (its position in the archive does not matter; the
 // manifest often comes last), keeping per file only its metadata and the facts read
 // from its first bytes. JSON blobs (manifests, config) are small and kept whole.
+// Chunks are borrowed (the engine reader reuses one buffer): whatever outlives a call
+// is copied.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { ElfScanner, isElfStart } from './elf';
+import { ElfScanner, ElfScratch, isElfStart } from './elf';
 import type { FileData, LayerEntry } from './layers';
 import { baseName, components, joinPath, normalizePath, parentPath } from './names';
 import { isTarHeader, isZeroBlock, TarError, TarParser, type EntrySink, type TarHeader } from './tar';
@@ -105,6 +107,7 @@ export class LayerReader {
   readonly entries: LayerEntry[] = [];
   size = 0;
   private readonly parser = new TarParser((header) => this.onEntry(header));
+  private readonly scratch = new ElfScratch();
 
   /** Layer entries never wait, so this is synchronous. */
   write(chunk: Buffer): void {
@@ -141,7 +144,7 @@ export class LayerReader {
         this.entries.push(entry);
         const text = wantsText(path);
         if (!text && header.size < 4) return undefined;
-        return new FileProbe(entry, text);
+        return new FileProbe(entry, text, this.scratch);
       }
       default:
         this.entries.push({ kind: 'other', path, mode: header.mode, size: 0 });
@@ -163,6 +166,7 @@ class FileProbe implements EntrySink {
   constructor(
     private readonly entry: LayerEntry,
     text: boolean,
+    private readonly scratch: ElfScratch,
   ) {
     this.state = text ? 'text' : 'sniff';
   }
@@ -179,7 +183,8 @@ class FileProbe implements EntrySink {
       case 'shebang':
         return this.keep(chunk, MAX_SHEBANG);
       case 'sniff':
-        this.sniffed.push(chunk);
+        // A chunk of fewer than four bytes waits for the next one, so it is copied.
+        this.sniffed.push(this.sniffedLength + chunk.length >= 4 ? chunk : Buffer.from(chunk));
         this.sniffedLength += chunk.length;
         if (this.sniffedLength >= 4) this.decide();
         return;
@@ -216,7 +221,7 @@ class FileProbe implements EntrySink {
     const head = this.sniffed[0].length >= 4 ? this.sniffed[0] : Buffer.concat(this.sniffed).subarray(0, 4);
     if (isElfStart(head)) {
       this.state = 'elf';
-      this.elf = new ElfScanner({ goMarkers: (this.entry.mode & 0o111) !== 0 });
+      this.elf = new ElfScanner({ goMarkers: (this.entry.mode & 0o111) !== 0, scratch: this.scratch });
     } else if (head[0] === 0x23 && head[1] === 0x21 && (this.entry.mode & 0o111) !== 0) this.state = 'shebang';
     else this.state = 'skip';
     const replay = this.sniffed;
@@ -253,7 +258,8 @@ class GzipLayer implements EntrySink {
 
   async data(chunk: Buffer): Promise<void> {
     this.check();
-    if (!this.gunzip.write(chunk)) await Promise.race([once(this.gunzip, 'drain'), this.done]);
+    // zlib works on it later: a copy, since the chunk is borrowed.
+    if (!this.gunzip.write(Buffer.from(chunk))) await Promise.race([once(this.gunzip, 'drain'), this.done]);
     this.check();
   }
 
@@ -284,9 +290,10 @@ class BlobProbe implements EntrySink {
 
   data(chunk: Buffer): void | Promise<void> {
     if (this.target === undefined) {
-      this.head.push(chunk);
       this.headLength += chunk.length;
-      if (this.headLength < 512 && this.headLength < this.size) return;
+      const decided = this.headLength >= 512 || this.headLength >= this.size;
+      this.head.push(decided ? chunk : Buffer.from(chunk)); // kept for the next chunk: a copy
+      if (!decided) return;
       const buffered = Buffer.concat(this.head);
       this.head = [];
       this.target = this.decide(buffered);

@@ -5,6 +5,7 @@
 // the linkers put .dynstr), small windows for the dynamic section and string table
 // when they lie further on, and a few bytes of overlap for the marker search.
 // Whatever cannot be read within those bounds is reported as unknown (never guessed).
+// Chunks are borrowed: what is kept is copied, so the reader may reuse its buffer.
 
 export interface ElfInfo {
   bits: 32 | 64;
@@ -57,6 +58,7 @@ const GO_BUILDINFO = Buffer.from('\xff Go buildinf:', 'latin1');
 const GO_TLS = Buffer.from('crypto/tls.(*Conn)', 'latin1');
 const GO_ROOTS = Buffer.from('golang.org/x/crypto/x509roots/fallback', 'latin1');
 const MARKERS = [GO_BUILDINFO, GO_TLS, GO_ROOTS];
+const NOTHING = Buffer.alloc(0);
 const OVERLAP = Math.max(...MARKERS.map((marker) => marker.length)) - 1;
 
 interface Range {
@@ -109,6 +111,25 @@ export function isElfStart(bytes: Buffer): boolean {
   return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
 }
 
+/**
+ * Memory for the bytes a scan keeps from a file's start, reused from one file to the
+ * next: files stream past one at a time, and fresh memory per file would cost a page
+ * fault per 4 KiB and garbage collections.
+ */
+export class ElfScratch {
+  private memory: Buffer = Buffer.alloc(0);
+
+  /** A buffer of at least LENGTH bytes whose first KEEP bytes are those of the last call. */
+  reserve(length: number, keep: number): Buffer {
+    if (length > this.memory.length) {
+      const grown = Buffer.allocUnsafe(Math.min(PREFIX_CAP, Math.max(length, this.memory.length * 2, 64 << 10)));
+      this.memory.copy(grown, 0, 0, keep);
+      this.memory = grown;
+    }
+    return this.memory;
+  }
+}
+
 export interface ElfScanOptions {
   /**
    * Search the whole file for Go's markers (default true). Only programs (files with an
@@ -116,14 +137,17 @@ export interface ElfScanOptions {
    * libraries saves most of the scanning time.
    */
   goMarkers?: boolean;
+  /** Shared by the scans of one archive (one file at a time); a scan makes its own otherwise. */
+  scratch?: ElfScratch;
 }
 
 /** Feed a file's bytes in order with data(); finish() says what was found. */
 export class ElfScanner {
   private pos = 0;
-  /** Chunks from offset 0, kept until the dynamic string table is read. */
-  private prefix: Buffer[] = [];
+  /** A copy of the bytes from offset 0 (in `scratch`), kept until the dynamic string table is read. */
+  private prefix: Buffer = NOTHING;
   private prefixLength = 0;
+  private readonly scratch: ElfScratch;
   private retaining = true;
   private current: { chunk: Buffer; start: number } | undefined;
   private readonly windows: Window[] = [];
@@ -143,6 +167,7 @@ export class ElfScanner {
 
   constructor(options: ElfScanOptions = {}) {
     this.goMarkers = options.goMarkers ?? true;
+    this.scratch = options.scratch ?? new ElfScratch();
   }
 
   data(chunk: Buffer): void {
@@ -150,9 +175,10 @@ export class ElfScanner {
     const start = this.pos;
     this.current = { chunk, start };
     if (this.retaining && start < PREFIX_CAP) {
-      const keep = chunk.subarray(0, Math.min(chunk.length, PREFIX_CAP - start));
-      this.prefix.push(keep);
-      this.prefixLength += keep.length;
+      const keep = Math.min(chunk.length, PREFIX_CAP - start);
+      this.prefix = this.scratch.reserve(start + keep, this.prefixLength);
+      chunk.copy(this.prefix, start, 0, keep);
+      this.prefixLength = start + keep;
     }
     for (const window of this.windows) window.take(chunk, start);
     this.pos += chunk.length;
@@ -165,7 +191,7 @@ export class ElfScanner {
   finish(): ElfInfo | undefined {
     this.advance();
     const header = this.header;
-    this.prefix = [];
+    this.stopRetaining();
     if (!header || this.notElf) return undefined;
     const info: ElfInfo = {
       bits: header.bits,
@@ -316,7 +342,7 @@ export class ElfScanner {
     if (range.end > this.pos) return undefined;
     const window = this.windows.find((w) => w.range.start <= range.start && w.range.end >= range.end && w.complete);
     if (window) return window.bytes.subarray(range.start - window.range.start, range.end - window.range.start);
-    if (this.retaining && range.end <= this.prefixLength) return copyRange(this.prefix, range);
+    if (this.retaining && range.end <= this.prefixLength) return this.prefix.subarray(range.start, range.end);
     const current = this.current;
     if (current && range.start >= current.start) return current.chunk.subarray(range.start - current.start, range.end - current.start);
     return undefined;
@@ -324,7 +350,7 @@ export class ElfScanner {
 
   private stopRetaining(): void {
     this.retaining = false;
-    this.prefix = [];
+    this.prefix = NOTHING;
   }
 
   private giveUp(): void {
@@ -367,31 +393,23 @@ function parseHeader(bytes: Buffer): Header | undefined {
   return { bits, littleEndian, type, machine, phoff, phentsize, phnum };
 }
 
+// 64-bit fields as two 32-bit halves: BigInt reads cost more than the rest of a header.
 function readU64(buffer: Buffer, at: number, littleEndian: boolean): number {
-  const value = littleEndian ? buffer.readBigUInt64LE(at) : buffer.readBigUInt64BE(at);
-  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+  const high = littleEndian ? buffer.readUInt32LE(at + 4) : buffer.readUInt32BE(at);
+  const low = littleEndian ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at + 4);
+  const value = high * 2 ** 32 + low;
+  return Number.isSafeInteger(value) ? value : Number.MAX_SAFE_INTEGER;
 }
 
 function readI64(buffer: Buffer, at: number, littleEndian: boolean): number {
-  const value = littleEndian ? buffer.readBigInt64LE(at) : buffer.readBigInt64BE(at);
-  return value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(value);
+  const high = littleEndian ? buffer.readInt32LE(at + 4) : buffer.readInt32BE(at);
+  const low = littleEndian ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at + 4);
+  const value = high * 2 ** 32 + low;
+  return Number.isSafeInteger(value) ? value : -1;
 }
 
 /** The NUL-terminated byte string at OFFSET (to the end of BYTES when unterminated). */
 function cString(bytes: Buffer, offset: number): string {
   const nul = bytes.indexOf(0, offset);
   return bytes.toString('latin1', offset, nul < 0 ? bytes.length : nul);
-}
-
-function copyRange(chunks: Buffer[], range: Range): Buffer {
-  const out = Buffer.alloc(range.end - range.start);
-  let chunkStart = 0;
-  for (const chunk of chunks) {
-    const from = Math.max(range.start, chunkStart);
-    const to = Math.min(range.end, chunkStart + chunk.length);
-    if (from < to) chunk.copy(out, from - range.start, from - chunkStart, to - chunkStart);
-    chunkStart += chunk.length;
-    if (chunkStart >= range.end) break;
-  }
-  return out;
 }

@@ -90,7 +90,7 @@ async function saveAndRead(engine: EngineCommand, image: string, signal: AbortSi
   const saved = saveImage(engine, image, { signal: AbortSignal.any([signal, stopSave.signal]), userNamed: true });
   let reported = 0;
   try {
-    const archive = await readImageArchive(saved.stream, {
+    const archive = await readImageArchive(saved.chunks, {
       signal,
       onBytes: (bytes) => {
         // Progress at most every 4 MiB: a callback per 64 KiB chunk would cost more than it tells.
