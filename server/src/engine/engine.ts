@@ -289,8 +289,8 @@ export interface EngineStream {
 /** Starts the engine's CLI with its stdout read through a reused buffer (see stdout-channel.ts). */
 export function streamEngine(engine: EngineCommand, args: readonly string[], options: RunOptions = {}): EngineStream {
   const started = openStdoutChannel().then((channel) => {
-    const process = startEngine(engine, args, channel ? { ...options, stdoutTo: channel.writer } : { ...options, rawStdout: true });
-    return { result: process.result, chunks: channel?.chunks ?? process.stdout };
+    const launched = startEngine(engine, args, channel ? { ...options, stdoutTo: channel.writer } : { ...options, rawStdout: true });
+    return { result: launched.result, chunks: channel?.chunks ?? launched.stdout };
   });
   return {
     chunks: (async function* () {
