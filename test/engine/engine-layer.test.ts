@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import os from 'node:os';
 import path from 'node:path';
 import { buildImage, type BuildOutcome, type BuildProgress, type BuildRequest } from '../../server/src/engine/build';
-import { findOnPath, probeEngine, resolveEngine, type Engine } from '../../server/src/engine/engine';
+import { findOnPath, probeEngine, resolveEngine, runEngine, type Engine } from '../../server/src/engine/engine';
 import { EngineError } from '../../server/src/engine/errors';
 import { imageHistory, inspectImage, repoDigests } from '../../server/src/engine/inspect';
 import { saveImage, type SavedImage } from '../../server/src/engine/save';
@@ -30,7 +30,7 @@ import { DOCKER, docker, engineScope, engineSkipReason, ensureEngine, exec, ROOT
 const DOCKER_SETTINGS = { engine: 'docker', enginePath: DOCKER } as const;
 /** The classic builder; `--force-rm` so failed and cancelled steps leave no container. */
 const CLASSIC = { env: { ...process.env, DOCKER_BUILDKIT: '0' } };
-const CLASSIC_ARGS = ['--network', 'none', '--force-rm'];
+const CLASSIC_ARGS = ['--network', 'none']; // buildImage adds --force-rm itself
 
 /** Writes a build context with a Dockerfile; returns its folder. */
 function context(root: string, name: string, dockerfile: string, files: Record<string, string> = {}): string {
@@ -206,6 +206,10 @@ describe('engine layer against the real engine', { skip: engineSkipReason(), tim
     assert.match(error.engineText, /returned a non-zero code: 3/);
     assert.match(error.outputTail, /it broke/);
     assert.deepEqual(seen.progress.map((p) => p.step), [1, 2, 3]);
+    const failedRun = seen.lines.map((line) => /^ ---> Running in ([0-9a-f]{12})$/.exec(line)?.[1]).filter(Boolean).at(-1);
+    assert.ok(failedRun, 'the classic builder names the container of each RUN');
+    const left = await runEngine(classic, ['container', 'inspect', failedRun as string], { collectStdout: false });
+    assert.notEqual(left.exitCode, 0, `the failed RUN's container ${failedRun} was removed (--force-rm)`);
   });
 
   test('a Dockerfile error is the engine text too', async () => {

@@ -178,7 +178,7 @@ describe('build arguments', () => {
       { dockerfile: '/w/app/Dockerfile', context: '/w/app', target: 'runtime', tag: 'me/app:dev', buildArgs: { A: 'b c', 'D': '$(rm -rf /)' }, extraArgs: ['--network', 'none'] },
       '/tmp/x/iid',
     );
-    assert.deepEqual(args, ['build', '--iidfile', '/tmp/x/iid', '-f', '/w/app/Dockerfile', '--target', 'runtime', '--tag', 'me/app:dev', '--build-arg', 'A=b c', '--build-arg', 'D=$(rm -rf /)', '--network', 'none', '/w/app']);
+    assert.deepEqual(args, ['build', '--force-rm', '--iidfile', '/tmp/x/iid', '-f', '/w/app/Dockerfile', '--target', 'runtime', '--tag', 'me/app:dev', '--build-arg', 'A=b c', '--build-arg', 'D=$(rm -rf /)', '--network', 'none', '/w/app']);
   });
 
   test('image ids from --iidfile: docker and podman both give sha256:…; anything else is no id', () => {

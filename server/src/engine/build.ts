@@ -48,7 +48,9 @@ export interface BuildOutcome {
 
 /** The `build` arguments, in order; the iidfile receives the image id. */
 export function buildArguments(request: BuildRequest, iidfile: string): string[] {
-  const args = ['build', '--iidfile', iidfile, '-f', request.dockerfile];
+  // --force-rm: the classic builder otherwise leaves the container of a failed RUN behind
+  // (BuildKit and buildx accept the flag and need nothing removed; podman removes by default).
+  const args = ['build', '--force-rm', '--iidfile', iidfile, '-f', request.dockerfile];
   if (request.target) args.push('--target', request.target);
   if (request.tag) args.push('--tag', request.tag);
   if (request.noCache) args.push('--no-cache');
