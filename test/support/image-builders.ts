@@ -130,6 +130,11 @@ export interface ElfSpec {
   stringsBefore?: number;
   /** Bytes appended to the file (e.g. Go's markers). */
   tail?: Buffer;
+  /**
+   * PT_LOAD segments, one after the other from offset 0, each up to its `end` (the last
+   * to the end of the file), mapped at their offsets. Default: one, not executable.
+   */
+  loads?: { end: number; executable: boolean }[];
 }
 
 /**
@@ -144,7 +149,8 @@ export function makeElf(spec: ElfSpec = {}): Buffer {
   const phentsize = bits === 64 ? 56 : 32;
   const dynentsize = bits === 64 ? 16 : 8;
   const hasDynamic = spec.needed !== undefined || spec.runpath !== undefined || spec.rpath !== undefined || spec.soname !== undefined;
-  const phnum = 1 + (spec.interp !== undefined ? 1 : 0) + (hasDynamic ? 1 : 0);
+  const loads = spec.loads ?? [{ end: Infinity, executable: false }];
+  const phnum = loads.length + (spec.interp !== undefined ? 1 : 0) + (hasDynamic ? 1 : 0);
   let at = ehsize + phentsize * phnum;
   const interpBytes = spec.interp !== undefined ? Buffer.from(spec.interp + '\0', 'latin1') : Buffer.alloc(0);
   const interpOffset = at;
@@ -200,10 +206,10 @@ export function makeElf(spec: ElfSpec = {}): Buffer {
   u16(phnum, bits === 64 ? 56 : 44);
   // Program headers.
   let ph = ehsize;
-  const phdr = (type: number, offset: number, size: number) => {
+  const phdr = (type: number, offset: number, size: number, flags = 4) => {
     u32(type, ph);
     if (bits === 64) {
-      u32(4, ph + 4);
+      u32(flags, ph + 4);
       word(offset, ph + 8);
       word(offset, ph + 16);
       word(offset, ph + 24);
@@ -215,11 +221,14 @@ export function makeElf(spec: ElfSpec = {}): Buffer {
       u32(offset, ph + 12);
       u32(size, ph + 16);
       u32(size, ph + 20);
-      u32(4, ph + 24);
+      u32(flags, ph + 24);
     }
     ph += phentsize;
   };
-  phdr(1, 0, file.length);
+  loads.forEach((load, i) => {
+    const from = i === 0 ? 0 : loads[i - 1].end;
+    phdr(1, from, (i === loads.length - 1 ? file.length : load.end) - from, load.executable ? 5 : 4);
+  });
   if (spec.interp !== undefined) phdr(3, interpOffset, interpBytes.length);
   if (hasDynamic) phdr(2, dynamicOffset, dynamicSize);
   interpBytes.copy(file, interpOffset);

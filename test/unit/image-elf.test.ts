@@ -133,6 +133,29 @@ describe('synthetic ELF files', () => {
     assert.match(info?.incomplete ?? '', /string table/);
   });
 
+  test('the string table is read where linkers put it, whatever the chunk size', () => {
+    const layouts = {
+      // Go's linker: text first, then .rodata with .dynstr, then data with .dynamic.
+      go: [{ end: 150_000, executable: true }, { end: 250_000, executable: false }, { end: Infinity, executable: false }],
+      // GNU ld without separate code, gold: one executable segment with .dynstr before .text.
+      'one executable segment': [{ end: 250_000, executable: true }, { end: Infinity, executable: false }],
+      // GNU ld and lld with separate code: read-only headers and symbol tables first.
+      'separate code': [{ end: 210_000, executable: false }, { end: 250_000, executable: true }, { end: Infinity, executable: false }],
+    };
+    for (const [name, loads] of Object.entries(layouts)) {
+      const bytes = makeElf({ interp: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'], stringsBefore: 200_000, dynamicAt: 300_000, loads });
+      for (const size of [1000, 65536]) assert.deepEqual(parseElf(bytes, size)?.needed, ['libc.so.6'], `${name}, chunks of ${size}`);
+    }
+  });
+
+  test('bytes where no linker puts the string table are not kept: a table there stays unknown', () => {
+    const loads = [{ end: 1000, executable: false }, { end: 250_000, executable: true }, { end: Infinity, executable: false }];
+    const info = parseElf(makeElf({ interp: '/lib/ld.so', needed: ['libtext.so'], stringsBefore: 200_000, dynamicAt: 300_000, loads }));
+    assert.equal(info?.interp, '/lib/ld.so');
+    assert.equal(info?.needed, undefined);
+    assert.match(info?.incomplete ?? '', /string table/);
+  });
+
   test('Go markers: build info makes it Go; crypto/tls only counts in a Go program', () => {
     const tls = Buffer.from('....crypto/tls.(*Conn).Handshake....', 'latin1');
     const buildInfo = Buffer.from('\xff Go buildinf:\x08\x02', 'latin1');

@@ -72,7 +72,10 @@ interface Segment {
   offset: number;
   vaddr: number;
   filesz: number;
+  executable: boolean;
 }
+
+const PF_X = 1;
 
 /** Bytes of one range of the file, copied as they pass. */
 class Window {
@@ -147,6 +150,12 @@ export class ElfScanner {
   /** A copy of the bytes from offset 0 (in `scratch`), kept until the dynamic string table is read. */
   private prefix: Buffer = NOTHING;
   private prefixLength = 0;
+  /**
+   * Once the program headers are read, only these parts of the prefix are copied: where
+   * the linkers put .dynstr. Before that, every byte is (the headers come first).
+   */
+  private keep: Range[] | undefined;
+  private keptWhole = 0;
   private readonly scratch: ElfScratch;
   private retaining = true;
   private current: { chunk: Buffer; start: number } | undefined;
@@ -174,17 +183,32 @@ export class ElfScanner {
     if (this.notElf || chunk.length === 0) return;
     const start = this.pos;
     this.current = { chunk, start };
-    if (this.retaining && start < PREFIX_CAP) {
-      const keep = Math.min(chunk.length, PREFIX_CAP - start);
-      this.prefix = this.scratch.reserve(start + keep, this.prefixLength);
-      chunk.copy(this.prefix, start, 0, keep);
-      this.prefixLength = start + keep;
-    }
+    if (this.retaining && start < PREFIX_CAP) this.retain(chunk, start);
     for (const window of this.windows) window.take(chunk, start);
     this.pos += chunk.length;
     if (this.goMarkers) this.searchMarkers(chunk);
     this.advance();
     this.current = undefined;
+  }
+
+  /** Copies the parts of CHUNK (at START) the prefix keeps. */
+  private retain(chunk: Buffer, start: number): void {
+    const end = Math.min(start + chunk.length, PREFIX_CAP);
+    this.prefix = this.scratch.reserve(end, this.prefixLength);
+    for (const range of this.keep ?? [{ start, end }]) {
+      const from = Math.max(range.start, start);
+      const to = Math.min(range.end, end);
+      if (from < to) chunk.copy(this.prefix, from, from - start, to - start);
+    }
+    this.prefixLength = end;
+    if (!this.keep) this.keptWhole = end;
+  }
+
+  /** True when the prefix holds (or will hold) RANGE. */
+  private keeps(range: Range): boolean {
+    if (range.end > PREFIX_CAP) return false;
+    if (range.end <= this.keptWhole) return true;
+    return !this.keep || this.keep.some((kept) => kept.start <= Math.max(range.start, this.keptWhole) && kept.end >= range.end);
   }
 
   /** The ELF information, or undefined when the bytes were not an ELF file. */
@@ -254,7 +278,7 @@ export class ElfScanner {
     if (range.lost) return 'lost';
     const bytes = this.read(range);
     if (bytes) return bytes;
-    if (range.end > this.pos && (range.end <= PREFIX_CAP ? this.retaining : this.windows.some((w) => w.range === range))) return 'waiting';
+    if (range.end > this.pos && ((this.retaining && this.keeps(range)) || this.windows.some((w) => w.range === range))) return 'waiting';
     range.lost = true;
     return 'lost';
   }
@@ -263,17 +287,24 @@ export class ElfScanner {
     const header = this.header as Header;
     const u32 = (at: number) => (header.littleEndian ? table.readUInt32LE(at) : table.readUInt32BE(at));
     const word = (at: number) => (header.bits === 64 ? readU64(table, at, header.littleEndian) : u32(at));
+    let interp: Range | undefined;
+    let dynamic: Range | undefined;
     for (let i = 0; i < header.phnum; i++) {
       const at = i * header.phentsize;
       const type = u32(at);
+      const flags = header.bits === 64 ? u32(at + 4) : u32(at + 24);
       const offset = header.bits === 64 ? word(at + 8) : u32(at + 4);
       const vaddr = header.bits === 64 ? word(at + 16) : u32(at + 8);
       const filesz = header.bits === 64 ? word(at + 32) : u32(at + 16);
-      if (type === PT_LOAD) this.loads.push({ offset, vaddr, filesz });
-      else if (type === PT_INTERP && !this.interpRange) this.interpRange = this.expect({ start: offset, end: offset + Math.min(filesz, MAX_INTERP) });
-      else if (type === PT_DYNAMIC && !this.dynamicRange) this.dynamicRange = this.expect({ start: offset, end: offset + Math.min(filesz, MAX_DYNAMIC) });
+      if (type === PT_LOAD) this.loads.push({ offset, vaddr, filesz, executable: (flags & PF_X) !== 0 });
+      else if (type === PT_INTERP) interp ??= { start: offset, end: offset + Math.min(filesz, MAX_INTERP) };
+      else if (type === PT_DYNAMIC) dynamic ??= { start: offset, end: offset + Math.min(filesz, MAX_DYNAMIC) };
     }
     this.phdrsRead = true;
+    // What the prefix keeps decides which ranges need a window of their own.
+    this.keep = stringTableHomes(this.loads);
+    if (interp) this.interpRange = this.expect(interp);
+    if (dynamic) this.dynamicRange = this.expect(dynamic);
   }
 
   private readDynamic(bytes: Buffer): void {
@@ -326,7 +357,7 @@ export class ElfScanner {
 
   /** Arranges for RANGE to be readable when the stream reaches it (a window when the prefix will not hold it); returns it. */
   private expect(range: Range): Range {
-    if (range.end <= PREFIX_CAP || range.end <= this.pos) return range;
+    if (this.keeps(range) || range.end <= this.pos) return range;
     const current = this.current;
     const alreadyPassed = current ? range.start < current.start : range.start < this.pos;
     if (alreadyPassed) return range; // neither kept nor coming: 'lost' when read
@@ -342,7 +373,7 @@ export class ElfScanner {
     if (range.end > this.pos) return undefined;
     const window = this.windows.find((w) => w.range.start <= range.start && w.range.end >= range.end && w.complete);
     if (window) return window.bytes.subarray(range.start - window.range.start, range.end - window.range.start);
-    if (this.retaining && range.end <= this.prefixLength) return this.prefix.subarray(range.start, range.end);
+    if (this.retaining && range.end <= this.prefixLength && this.keeps(range)) return this.prefix.subarray(range.start, range.end);
     const current = this.current;
     if (current && range.start >= current.start) return current.chunk.subarray(range.start - current.start, range.end - current.start);
     return undefined;
@@ -412,4 +443,18 @@ function readI64(buffer: Buffer, at: number, littleEndian: boolean): number {
 function cString(bytes: Buffer, offset: number): string {
   const nul = bytes.indexOf(0, offset);
   return bytes.toString('latin1', offset, nul < 0 ? bytes.length : nul);
+}
+
+/**
+ * Where .dynstr can be: the first loaded segment (GNU ld without separate code, gold:
+ * headers, symbol tables, then .text) and the first one that is not executable (GNU ld
+ * and lld with separate code, and the Go linker, which puts it after .rodata). Text and
+ * data are never copied. Undefined (keep everything) when nothing is loaded.
+ */
+function stringTableHomes(loads: Segment[]): Range[] | undefined {
+  const first = loads[0];
+  if (!first) return undefined;
+  const data = loads.find((load) => !load.executable);
+  const homes = [first, ...(data && data !== first ? [data] : [])];
+  return homes.map((load) => ({ start: load.offset, end: load.offset + load.filesz }));
 }
